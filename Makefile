@@ -1,0 +1,25 @@
+# The two commands: `make serve` (set up, build, serve the default models) and `make test` (set up, run every test).
+SWIFT ?= swift
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup build serve test release clean
+
+setup:
+	bash scripts/setup
+
+build: setup
+	$(SWIFT) build --product ai-gateway
+
+release: setup
+	$(SWIFT) build -c release --product ai-gateway
+
+serve: release
+	.build/release/ai-gateway serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

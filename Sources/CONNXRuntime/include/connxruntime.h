@@ -1,0 +1,376 @@
+// The project's own declarations of the parts of the ONNX Runtime C API and the onnxruntime-genai C API that
+// ai-gateway calls. Written from the facts of the upstream headers (microsoft/onnxruntime
+// include/onnxruntime/core/session/onnxruntime_c_api.h, microsoft/onnxruntime-genai src/ort_genai_c.h); no
+// upstream file is copied. Both libraries are opened with dlopen at run time, so nothing here is linked.
+//
+// OrtApi is a table of function pointers whose order is fixed and only ever appended to. Slots 0...216 are
+// declared in upstream order; slots the gateway does not call are untyped padding named after the upstream slot,
+// so the offsets of the typed ones stay right. The table is requested with GetApi(AIGW_ORT_API_VERSION), which
+// every ONNX Runtime from 1.AIGW_ORT_API_VERSION on serves with at least these slots.
+#ifndef AIGW_CONNXRUNTIME_H
+#define AIGW_CONNXRUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Function-pointer fields are marked _Nonnull so that Swift calls them directly; parameters keep C's defaults.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-completeness"
+
+#define AIGW_ORT_API_VERSION 20
+
+// MARK: - ONNX Runtime: opaque handles
+
+typedef struct OrtEnv OrtEnv;
+typedef struct OrtStatus OrtStatus;
+typedef struct OrtMemoryInfo OrtMemoryInfo;
+typedef struct OrtSession OrtSession;
+typedef struct OrtValue OrtValue;
+typedef struct OrtRunOptions OrtRunOptions;
+typedef struct OrtTypeInfo OrtTypeInfo;
+typedef struct OrtTensorTypeAndShapeInfo OrtTensorTypeAndShapeInfo;
+typedef struct OrtSessionOptions OrtSessionOptions;
+typedef struct OrtAllocator OrtAllocator;
+typedef struct OrtCUDAProviderOptionsV2 OrtCUDAProviderOptionsV2;
+typedef struct OrtTensorRTProviderOptionsV2 OrtTensorRTProviderOptionsV2;
+
+// MARK: - ONNX Runtime: enums (values as upstream)
+
+typedef enum ONNXTensorElementDataType {
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED = 0,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT = 1,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 = 2,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 = 3,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 = 4,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 = 5,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 = 6,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 = 7,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING = 8,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL = 9,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 = 10,
+    ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE = 11,
+} ONNXTensorElementDataType;
+
+typedef enum AIGWGraphOptimizationLevel {
+    ORT_DISABLE_ALL = 0,
+    ORT_ENABLE_BASIC = 1,
+    ORT_ENABLE_EXTENDED = 2,
+    ORT_ENABLE_ALL = 99,
+} AIGWGraphOptimizationLevel;
+
+typedef enum OrtLoggingLevel {
+    ORT_LOGGING_LEVEL_VERBOSE = 0,
+    ORT_LOGGING_LEVEL_INFO = 1,
+    ORT_LOGGING_LEVEL_WARNING = 2,
+    ORT_LOGGING_LEVEL_ERROR = 3,
+    ORT_LOGGING_LEVEL_FATAL = 4,
+} OrtLoggingLevel;
+
+typedef enum OrtErrorCode {
+    ORT_OK = 0,
+    ORT_FAIL = 1,
+    ORT_INVALID_ARGUMENT = 2,
+    ORT_NO_SUCHFILE = 3,
+    ORT_NO_MODEL = 4,
+    ORT_ENGINE_ERROR = 5,
+    ORT_RUNTIME_EXCEPTION = 6,
+    ORT_INVALID_PROTOBUF = 7,
+    ORT_MODEL_LOADED = 8,
+    ORT_NOT_IMPLEMENTED = 9,
+    ORT_INVALID_GRAPH = 10,
+    ORT_EP_FAIL = 11,
+} OrtErrorCode;
+
+typedef enum OrtAllocatorType {
+    OrtInvalidAllocator = -1,
+    OrtDeviceAllocator = 0,
+    OrtArenaAllocator = 1,
+} OrtAllocatorType;
+
+typedef enum OrtMemType {
+    OrtMemTypeCPUInput = -2,
+    OrtMemTypeCPUOutput = -1,
+    OrtMemTypeDefault = 0,
+} OrtMemType;
+
+// MARK: - ONNX Runtime: the function table
+
+typedef struct OrtApi {
+    /*   0 */ OrtStatus* (* _Nonnull CreateStatus)(OrtErrorCode code, const char* msg);
+    /*   1 */ OrtErrorCode (* _Nonnull GetErrorCode)(const OrtStatus* status);
+    /*   2 */ const char* (* _Nonnull GetErrorMessage)(const OrtStatus* status);
+    /*   3 */ OrtStatus* (* _Nonnull CreateEnv)(OrtLoggingLevel log_severity_level, const char* logid, OrtEnv** out);
+    /*   4 */ void *_Nullable slot4_CreateEnvWithCustomLogger;
+    /*   5 */ void *_Nullable slot5_EnableTelemetryEvents;
+    /*   6 */ void *_Nullable slot6_DisableTelemetryEvents;
+    /*   7 */ OrtStatus* (* _Nonnull CreateSession)(
+        const OrtEnv* env, const char* model_path, const OrtSessionOptions* options, OrtSession** out);
+    /*   8 */ void *_Nullable slot8_CreateSessionFromArray;
+    /*   9 */ OrtStatus* (* _Nonnull Run)(
+        OrtSession* session, const OrtRunOptions* run_options, const char* const* input_names,
+        const OrtValue* const* inputs, size_t input_len, const char* const* output_names, size_t output_names_len,
+        OrtValue** outputs);
+    /*  10 */ OrtStatus* (* _Nonnull CreateSessionOptions)(OrtSessionOptions** options);
+    /*  11 */ void *_Nullable slot11_SetOptimizedModelFilePath;
+    /*  12 */ void *_Nullable slot12_CloneSessionOptions;
+    /*  13 */ void *_Nullable slot13_SetSessionExecutionMode;
+    /*  14 */ void *_Nullable slot14_EnableProfiling;
+    /*  15 */ void *_Nullable slot15_DisableProfiling;
+    /*  16 */ void *_Nullable slot16_EnableMemPattern;
+    /*  17 */ void *_Nullable slot17_DisableMemPattern;
+    /*  18 */ void *_Nullable slot18_EnableCpuMemArena;
+    /*  19 */ void *_Nullable slot19_DisableCpuMemArena;
+    /*  20 */ void *_Nullable slot20_SetSessionLogId;
+    /*  21 */ void *_Nullable slot21_SetSessionLogVerbosityLevel;
+    /*  22 */ void *_Nullable slot22_SetSessionLogSeverityLevel;
+    /*  23 */ OrtStatus* (* _Nonnull SetSessionGraphOptimizationLevel)(
+        OrtSessionOptions* options, AIGWGraphOptimizationLevel graph_optimization_level);
+    /*  24 */ OrtStatus* (* _Nonnull SetIntraOpNumThreads)(OrtSessionOptions* options, int intra_op_num_threads);
+    /*  25 */ OrtStatus* (* _Nonnull SetInterOpNumThreads)(OrtSessionOptions* options, int inter_op_num_threads);
+    /*  26 */ void *_Nullable slot26_CreateCustomOpDomain;
+    /*  27 */ void *_Nullable slot27_CustomOpDomain_Add;
+    /*  28 */ void *_Nullable slot28_AddCustomOpDomain;
+    /*  29 */ void *_Nullable slot29_RegisterCustomOpsLibrary;
+    /*  30 */ OrtStatus* (* _Nonnull SessionGetInputCount)(const OrtSession* session, size_t* out);
+    /*  31 */ OrtStatus* (* _Nonnull SessionGetOutputCount)(const OrtSession* session, size_t* out);
+    /*  32 */ void *_Nullable slot32_SessionGetOverridableInitializerCount;
+    /*  33 */ OrtStatus* (* _Nonnull SessionGetInputTypeInfo)(
+        const OrtSession* session, size_t index, OrtTypeInfo** type_info);
+    /*  34 */ OrtStatus* (* _Nonnull SessionGetOutputTypeInfo)(
+        const OrtSession* session, size_t index, OrtTypeInfo** type_info);
+    /*  35 */ void *_Nullable slot35_SessionGetOverridableInitializerTypeInfo;
+    /*  36 */ OrtStatus* (* _Nonnull SessionGetInputName)(
+        const OrtSession* session, size_t index, OrtAllocator* allocator, char** value);
+    /*  37 */ OrtStatus* (* _Nonnull SessionGetOutputName)(
+        const OrtSession* session, size_t index, OrtAllocator* allocator, char** value);
+    /*  38 */ void *_Nullable slot38_SessionGetOverridableInitializerName;
+    /*  39 */ void *_Nullable slot39_CreateRunOptions;
+    /*  40 */ void *_Nullable slot40_RunOptionsSetRunLogVerbosityLevel;
+    /*  41 */ void *_Nullable slot41_RunOptionsSetRunLogSeverityLevel;
+    /*  42 */ void *_Nullable slot42_RunOptionsSetRunTag;
+    /*  43 */ void *_Nullable slot43_RunOptionsGetRunLogVerbosityLevel;
+    /*  44 */ void *_Nullable slot44_RunOptionsGetRunLogSeverityLevel;
+    /*  45 */ void *_Nullable slot45_RunOptionsGetRunTag;
+    /*  46 */ void *_Nullable slot46_RunOptionsSetTerminate;
+    /*  47 */ void *_Nullable slot47_RunOptionsUnsetTerminate;
+    /*  48 */ OrtStatus* (* _Nonnull CreateTensorAsOrtValue)(
+        OrtAllocator* allocator, const int64_t* shape, size_t shape_len, ONNXTensorElementDataType type,
+        OrtValue** out);
+    /*  49 */ void *_Nullable slot49_CreateTensorWithDataAsOrtValue;
+    /*  50 */ void *_Nullable slot50_IsTensor;
+    /*  51 */ OrtStatus* (* _Nonnull GetTensorMutableData)(OrtValue* value, void** out);
+    /*  52 */ void *_Nullable slot52_FillStringTensor;
+    /*  53 */ void *_Nullable slot53_GetStringTensorDataLength;
+    /*  54 */ void *_Nullable slot54_GetStringTensorContent;
+    /*  55 */ OrtStatus* (* _Nonnull CastTypeInfoToTensorInfo)(
+        const OrtTypeInfo* type_info, const OrtTensorTypeAndShapeInfo** out);
+    /*  56 */ void *_Nullable slot56_GetOnnxTypeFromTypeInfo;
+    /*  57 */ void *_Nullable slot57_CreateTensorTypeAndShapeInfo;
+    /*  58 */ void *_Nullable slot58_SetTensorElementType;
+    /*  59 */ void *_Nullable slot59_SetDimensions;
+    /*  60 */ OrtStatus* (* _Nonnull GetTensorElementType)(
+        const OrtTensorTypeAndShapeInfo* info, ONNXTensorElementDataType* out);
+    /*  61 */ OrtStatus* (* _Nonnull GetDimensionsCount)(const OrtTensorTypeAndShapeInfo* info, size_t* out);
+    /*  62 */ OrtStatus* (* _Nonnull GetDimensions)(
+        const OrtTensorTypeAndShapeInfo* info, int64_t* dim_values, size_t dim_values_length);
+    /*  63 */ OrtStatus* (* _Nonnull GetSymbolicDimensions)(
+        const OrtTensorTypeAndShapeInfo* info, const char* dim_params[], size_t dim_params_length);
+    /*  64 */ OrtStatus* (* _Nonnull GetTensorShapeElementCount)(const OrtTensorTypeAndShapeInfo* info, size_t* out);
+    /*  65 */ OrtStatus* (* _Nonnull GetTensorTypeAndShape)(const OrtValue* value, OrtTensorTypeAndShapeInfo** out);
+    /*  66 */ void *_Nullable slot66_GetTypeInfo;
+    /*  67 */ void *_Nullable slot67_GetValueType;
+    /*  68 */ void *_Nullable slot68_CreateMemoryInfo;
+    /*  69 */ OrtStatus* (* _Nonnull CreateCpuMemoryInfo)(
+        OrtAllocatorType type, OrtMemType mem_type, OrtMemoryInfo** out);
+    /*  70 */ void *_Nullable slot70_CompareMemoryInfo;
+    /*  71 */ void *_Nullable slot71_MemoryInfoGetName;
+    /*  72 */ void *_Nullable slot72_MemoryInfoGetId;
+    /*  73 */ void *_Nullable slot73_MemoryInfoGetMemType;
+    /*  74 */ void *_Nullable slot74_MemoryInfoGetType;
+    /*  75 */ void *_Nullable slot75_AllocatorAlloc;
+    /*  76 */ OrtStatus* (* _Nonnull AllocatorFree)(OrtAllocator* ort_allocator, void* p);
+    /*  77 */ void *_Nullable slot77_AllocatorGetInfo;
+    /*  78 */ OrtStatus* (* _Nonnull GetAllocatorWithDefaultOptions)(OrtAllocator** out);
+    /*  79 */ void *_Nullable slot79_AddFreeDimensionOverride;
+    /*  80 */ void *_Nullable slot80_GetValue;
+    /*  81 */ void *_Nullable slot81_GetValueCount;
+    /*  82 */ void *_Nullable slot82_CreateValue;
+    /*  83 */ void *_Nullable slot83_CreateOpaqueValue;
+    /*  84 */ void *_Nullable slot84_GetOpaqueValue;
+    /*  85 */ void *_Nullable slot85_KernelInfoGetAttribute_float;
+    /*  86 */ void *_Nullable slot86_KernelInfoGetAttribute_int64;
+    /*  87 */ void *_Nullable slot87_KernelInfoGetAttribute_string;
+    /*  88 */ void *_Nullable slot88_KernelContext_GetInputCount;
+    /*  89 */ void *_Nullable slot89_KernelContext_GetOutputCount;
+    /*  90 */ void *_Nullable slot90_KernelContext_GetInput;
+    /*  91 */ void *_Nullable slot91_KernelContext_GetOutput;
+    /*  92 */ void (* _Nonnull ReleaseEnv)(OrtEnv* input);
+    /*  93 */ void (* _Nonnull ReleaseStatus)(OrtStatus* input);
+    /*  94 */ void (* _Nonnull ReleaseMemoryInfo)(OrtMemoryInfo* input);
+    /*  95 */ void (* _Nonnull ReleaseSession)(OrtSession* input);
+    /*  96 */ void (* _Nonnull ReleaseValue)(OrtValue* input);
+    /*  97 */ void *_Nullable slot97_ReleaseRunOptions;
+    /*  98 */ void (* _Nonnull ReleaseTypeInfo)(OrtTypeInfo* input);
+    /*  99 */ void (* _Nonnull ReleaseTensorTypeAndShapeInfo)(OrtTensorTypeAndShapeInfo* input);
+    /* 100 */ void (* _Nonnull ReleaseSessionOptions)(OrtSessionOptions* input);
+    /* 101 */ void *_Nullable slot101_ReleaseCustomOpDomain;
+    /* 102 */ void *_Nullable slot102_GetDenotationFromTypeInfo;
+    /* 103 */ void *_Nullable slot103_CastTypeInfoToMapTypeInfo;
+    /* 104 */ void *_Nullable slot104_CastTypeInfoToSequenceTypeInfo;
+    /* 105 */ void *_Nullable slot105_GetMapKeyType;
+    /* 106 */ void *_Nullable slot106_GetMapValueType;
+    /* 107 */ void *_Nullable slot107_GetSequenceElementType;
+    /* 108 */ void *_Nullable slot108_ReleaseMapTypeInfo;
+    /* 109 */ void *_Nullable slot109_ReleaseSequenceTypeInfo;
+    /* 110 */ void *_Nullable slot110_SessionEndProfiling;
+    /* 111 */ void *_Nullable slot111_SessionGetModelMetadata;
+    /* 112 */ void *_Nullable slot112_ModelMetadataGetProducerName;
+    /* 113 */ void *_Nullable slot113_ModelMetadataGetGraphName;
+    /* 114 */ void *_Nullable slot114_ModelMetadataGetDomain;
+    /* 115 */ void *_Nullable slot115_ModelMetadataGetDescription;
+    /* 116 */ void *_Nullable slot116_ModelMetadataLookupCustomMetadataMap;
+    /* 117 */ void *_Nullable slot117_ModelMetadataGetVersion;
+    /* 118 */ void *_Nullable slot118_ReleaseModelMetadata;
+    /* 119 */ void *_Nullable slot119_CreateEnvWithGlobalThreadPools;
+    /* 120 */ void *_Nullable slot120_DisablePerSessionThreads;
+    /* 121 */ void *_Nullable slot121_CreateThreadingOptions;
+    /* 122 */ void *_Nullable slot122_ReleaseThreadingOptions;
+    /* 123 */ void *_Nullable slot123_ModelMetadataGetCustomMetadataMapKeys;
+    /* 124 */ void *_Nullable slot124_AddFreeDimensionOverrideByName;
+    /* 125 */ OrtStatus* (* _Nonnull GetAvailableProviders)(char*** out_ptr, int* provider_length);
+    /* 126 */ OrtStatus* (* _Nonnull ReleaseAvailableProviders)(char** ptr, int providers_length);
+    /* 127 */ void *_Nullable slot127_GetStringTensorElementLength;
+    /* 128 */ void *_Nullable slot128_GetStringTensorElement;
+    /* 129 */ void *_Nullable slot129_FillStringTensorElement;
+    /* 130 */ OrtStatus* (* _Nonnull AddSessionConfigEntry)(
+        OrtSessionOptions* options, const char* config_key, const char* config_value);
+    /* 131 */ void *_Nullable slot131_CreateAllocator;
+    /* 132 */ void *_Nullable slot132_ReleaseAllocator;
+    /* 133 */ void *_Nullable slot133_RunWithBinding;
+    /* 134 */ void *_Nullable slot134_CreateIoBinding;
+    /* 135 */ void *_Nullable slot135_ReleaseIoBinding;
+    /* 136 */ void *_Nullable slot136_BindInput;
+    /* 137 */ void *_Nullable slot137_BindOutput;
+    /* 138 */ void *_Nullable slot138_BindOutputToDevice;
+    /* 139 */ void *_Nullable slot139_GetBoundOutputNames;
+    /* 140 */ void *_Nullable slot140_GetBoundOutputValues;
+    /* 141 */ void *_Nullable slot141_ClearBoundInputs;
+    /* 142 */ void *_Nullable slot142_ClearBoundOutputs;
+    /* 143 */ void *_Nullable slot143_TensorAt;
+    /* 144 */ void *_Nullable slot144_CreateAndRegisterAllocator;
+    /* 145 */ void *_Nullable slot145_SetLanguageProjection;
+    /* 146 */ void *_Nullable slot146_SessionGetProfilingStartTimeNs;
+    /* 147 */ void *_Nullable slot147_SetGlobalIntraOpNumThreads;
+    /* 148 */ void *_Nullable slot148_SetGlobalInterOpNumThreads;
+    /* 149 */ void *_Nullable slot149_SetGlobalSpinControl;
+    /* 150 */ void *_Nullable slot150_AddInitializer;
+    /* 151 */ void *_Nullable slot151_CreateEnvWithCustomLoggerAndGlobalThreadPools;
+    /* 152 */ void *_Nullable slot152_SessionOptionsAppendExecutionProvider_CUDA;
+    /* 153 */ void *_Nullable slot153_SessionOptionsAppendExecutionProvider_ROCM;
+    /* 154 */ void *_Nullable slot154_SessionOptionsAppendExecutionProvider_OpenVINO;
+    /* 155 */ void *_Nullable slot155_SetGlobalDenormalAsZero;
+    /* 156 */ void *_Nullable slot156_CreateArenaCfg;
+    /* 157 */ void *_Nullable slot157_ReleaseArenaCfg;
+    /* 158 */ void *_Nullable slot158_ModelMetadataGetGraphDescription;
+    /* 159 */ void *_Nullable slot159_SessionOptionsAppendExecutionProvider_TensorRT;
+    /* 160 */ void *_Nullable slot160_SetCurrentGpuDeviceId;
+    /* 161 */ void *_Nullable slot161_GetCurrentGpuDeviceId;
+    /* 162 */ void *_Nullable slot162_KernelInfoGetAttributeArray_float;
+    /* 163 */ void *_Nullable slot163_KernelInfoGetAttributeArray_int64;
+    /* 164 */ void *_Nullable slot164_CreateArenaCfgV2;
+    /* 165 */ void *_Nullable slot165_AddRunConfigEntry;
+    /* 166 */ void *_Nullable slot166_CreatePrepackedWeightsContainer;
+    /* 167 */ void *_Nullable slot167_ReleasePrepackedWeightsContainer;
+    /* 168 */ void *_Nullable slot168_CreateSessionWithPrepackedWeightsContainer;
+    /* 169 */ void *_Nullable slot169_CreateSessionFromArrayWithPrepackedWeightsContainer;
+    /* 170 */ OrtStatus* (* _Nonnull SessionOptionsAppendExecutionProvider_TensorRT_V2)(
+        OrtSessionOptions* options, const OrtTensorRTProviderOptionsV2* tensorrt_options);
+    /* 171 */ OrtStatus* (* _Nonnull CreateTensorRTProviderOptions)(OrtTensorRTProviderOptionsV2** out);
+    /* 172 */ OrtStatus* (* _Nonnull UpdateTensorRTProviderOptions)(
+        OrtTensorRTProviderOptionsV2* tensorrt_options, const char* const* provider_options_keys,
+        const char* const* provider_options_values, size_t num_keys);
+    /* 173 */ void *_Nullable slot173_GetTensorRTProviderOptionsAsString;
+    /* 174 */ void (* _Nonnull ReleaseTensorRTProviderOptions)(OrtTensorRTProviderOptionsV2* input);
+    /* 175 */ void *_Nullable slot175_EnableOrtCustomOps;
+    /* 176 */ void *_Nullable slot176_RegisterAllocator;
+    /* 177 */ void *_Nullable slot177_UnregisterAllocator;
+    /* 178 */ void *_Nullable slot178_IsSparseTensor;
+    /* 179 */ void *_Nullable slot179_CreateSparseTensorAsOrtValue;
+    /* 180 */ void *_Nullable slot180_FillSparseTensorCoo;
+    /* 181 */ void *_Nullable slot181_FillSparseTensorCsr;
+    /* 182 */ void *_Nullable slot182_FillSparseTensorBlockSparse;
+    /* 183 */ void *_Nullable slot183_CreateSparseTensorWithValuesAsOrtValue;
+    /* 184 */ void *_Nullable slot184_UseCooIndices;
+    /* 185 */ void *_Nullable slot185_UseCsrIndices;
+    /* 186 */ void *_Nullable slot186_UseBlockSparseIndices;
+    /* 187 */ void *_Nullable slot187_GetSparseTensorFormat;
+    /* 188 */ void *_Nullable slot188_GetSparseTensorValuesTypeAndShape;
+    /* 189 */ void *_Nullable slot189_GetSparseTensorValues;
+    /* 190 */ void *_Nullable slot190_GetSparseTensorIndicesTypeShape;
+    /* 191 */ void *_Nullable slot191_GetSparseTensorIndices;
+    /* 192 */ void *_Nullable slot192_HasValue;
+    /* 193 */ void *_Nullable slot193_KernelContext_GetGPUComputeStream;
+    /* 194 */ void *_Nullable slot194_GetTensorMemoryInfo;
+    /* 195 */ void *_Nullable slot195_GetExecutionProviderApi;
+    /* 196 */ void *_Nullable slot196_SessionOptionsSetCustomCreateThreadFn;
+    /* 197 */ void *_Nullable slot197_SessionOptionsSetCustomThreadCreationOptions;
+    /* 198 */ void *_Nullable slot198_SessionOptionsSetCustomJoinThreadFn;
+    /* 199 */ void *_Nullable slot199_SetGlobalCustomCreateThreadFn;
+    /* 200 */ void *_Nullable slot200_SetGlobalCustomThreadCreationOptions;
+    /* 201 */ void *_Nullable slot201_SetGlobalCustomJoinThreadFn;
+    /* 202 */ void *_Nullable slot202_SynchronizeBoundInputs;
+    /* 203 */ void *_Nullable slot203_SynchronizeBoundOutputs;
+    /* 204 */ OrtStatus* (* _Nonnull SessionOptionsAppendExecutionProvider_CUDA_V2)(
+        OrtSessionOptions* options, const OrtCUDAProviderOptionsV2* cuda_options);
+    /* 205 */ OrtStatus* (* _Nonnull CreateCUDAProviderOptions)(OrtCUDAProviderOptionsV2** out);
+    /* 206 */ OrtStatus* (* _Nonnull UpdateCUDAProviderOptions)(
+        OrtCUDAProviderOptionsV2* cuda_options, const char* const* provider_options_keys,
+        const char* const* provider_options_values, size_t num_keys);
+    /* 207 */ void *_Nullable slot207_GetCUDAProviderOptionsAsString;
+    /* 208 */ void (* _Nonnull ReleaseCUDAProviderOptions)(OrtCUDAProviderOptionsV2* input);
+    /* 209 */ void *_Nullable slot209_SessionOptionsAppendExecutionProvider_MIGraphX;
+    /* 210 */ void *_Nullable slot210_AddExternalInitializers;
+    /* 211 */ void *_Nullable slot211_CreateOpAttr;
+    /* 212 */ void *_Nullable slot212_ReleaseOpAttr;
+    /* 213 */ void *_Nullable slot213_CreateOp;
+    /* 214 */ void *_Nullable slot214_InvokeOp;
+    /* 215 */ void *_Nullable slot215_ReleaseOp;
+    /* 216 */ OrtStatus* (* _Nonnull SessionOptionsAppendExecutionProvider)(
+        OrtSessionOptions* options, const char* provider_name, const char* const* provider_options_keys,
+        const char* const* provider_options_values, size_t num_keys);
+    // Later slots exist in newer releases; the gateway does not reach past slot 216.
+} OrtApi;
+
+typedef struct OrtApiBase {
+    const OrtApi *_Nullable (* _Nonnull GetApi)(uint32_t version);
+    const char *_Nonnull (* _Nonnull GetVersionString)(void);
+} OrtApiBase;
+
+typedef const OrtApiBase *_Nullable (*AIGWOrtGetApiBaseFn)(void);
+
+// MARK: - onnxruntime-genai: opaque handles and the functions called (resolved with dlsym)
+
+typedef struct OgaResult OgaResult;
+typedef struct OgaConfig OgaConfig;
+typedef struct OgaModel OgaModel;
+
+typedef const char *_Nullable (*AIGWOgaResultGetErrorFn)(const OgaResult *_Nonnull result);
+typedef void (*AIGWOgaDestroyResultFn)(OgaResult *_Nullable result);
+typedef OgaResult *_Nullable (*AIGWOgaCreateModelFn)(const char *_Nonnull config_path, OgaModel *_Nullable *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaCreateConfigFn)(const char *_Nonnull config_path,
+                                                      OgaConfig *_Nullable *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaConfigClearProvidersFn)(OgaConfig *_Nonnull config);
+typedef OgaResult *_Nullable (*AIGWOgaConfigAppendProviderFn)(OgaConfig *_Nonnull config,
+                                                              const char *_Nonnull provider);
+typedef OgaResult *_Nullable (*AIGWOgaConfigSetProviderOptionFn)(OgaConfig *_Nonnull config,
+                                                                 const char *_Nonnull provider,
+                                                                 const char *_Nonnull key,
+                                                                 const char *_Nonnull value);
+typedef OgaResult *_Nullable (*AIGWOgaCreateModelFromConfigFn)(const OgaConfig *_Nonnull config,
+                                                               OgaModel *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyConfigFn)(OgaConfig *_Nullable config);
+typedef void (*AIGWOgaDestroyModelFn)(OgaModel *_Nullable model);
+
+#pragma clang diagnostic pop
+
+#endif

@@ -1,0 +1,27 @@
+import ONNXRuntime
+
+/// Every setting of the gateway, with its default. Built by `ConfigurationLoader` from, in rising precedence,
+/// the defaults, a config file, `AIGW_*` environment variables and command-line flags.
+public struct GatewayConfiguration: Sendable, Equatable {
+    /// Address to bind.
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8000
+    /// Folder holding one sub-folder per model.
+    public var modelsDirectory: String = "models"
+    /// Explicit path of `libonnxruntime.so`; nil: look in `.runtime/lib/`.
+    public var onnxRuntimeLibrary: String?
+    /// Explicit path of `libonnxruntime-genai.so`; nil: look in `.runtime/lib/`.
+    public var genAILibrary: String?
+    /// Ordered execution-provider preference for every model (a model folder may override it).
+    public var providers: [ExecutionProviderKind] = ExecutionProviderKind.defaultPreference
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose.
+    public var intraOpThreads: Int = 0
+    /// ONNX Runtime graph optimisation level.
+    public var graphOptimization: GraphOptimizationLevel = .all
+    /// swift-log level name: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String = "info"
+
+    public init() {}
+}

@@ -1,0 +1,62 @@
+import GatewayCore
+
+/// The body of `GET /health`.
+struct HealthReport: Encodable {
+    /// A runtime library's state.
+    struct Library: Encodable {
+        let available: Bool
+        let version: String?
+        let library: String?
+        let error: String?
+
+        init(_ status: LibraryStatus) {
+            available = status.available
+            version = status.version
+            library = status.path
+            error = status.error
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(available, forKey: .available)
+            try container.encode(version, forKey: .version)
+            try container.encode(library, forKey: .library)
+            try container.encode(error, forKey: .error)
+        }
+
+        enum CodingKeys: String, CodingKey { case available, version, library, error }
+    }
+
+    /// A loaded model and the provider serving it.
+    struct Model: Encodable {
+        let id: String
+        let kind: String
+        let provider: String
+        let skipped: [String: String]
+    }
+
+    /// Memory in use.
+    struct Memory: Encodable {
+        let rssBytes: Int
+        let systemUsedPercent: Double
+
+        enum CodingKeys: String, CodingKey {
+            case rssBytes = "rss_bytes"
+            case systemUsedPercent = "system_used_percent"
+        }
+    }
+
+    let status: String
+    let version: String
+    let uptimeSeconds: Double
+    let onnxruntime: Library
+    let genai: Library
+    let providers: [String]
+    let models: [Model]
+    let memory: Memory
+
+    enum CodingKeys: String, CodingKey {
+        case status, version, onnxruntime, genai, providers, models, memory
+        case uptimeSeconds = "uptime_seconds"
+    }
+}

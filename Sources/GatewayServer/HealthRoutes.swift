@@ -1,0 +1,30 @@
+import Foundation
+import GatewayCore
+import Hummingbird
+
+/// `GET /health`: status, versions, runtime availability, providers, loaded models and memory.
+struct HealthRoutes: Sendable {
+    let state: GatewayState
+
+    func report() -> Response {
+        let runtime = state.runtime
+        let healthy = runtime.onnxRuntimeStatus.available && runtime.genAIStatus.available
+        let models = state.models.all.map { info in
+            HealthReport.Model(
+                id: info.id, kind: info.kind.rawValue, provider: info.provider.chosen.onnxRuntimeName,
+                skipped: Dictionary(info.provider.skipped.map { ($0.provider.rawValue, $0.reason) },
+                                    uniquingKeysWith: { first, _ in first }))
+        }
+        let report = HealthReport(
+            status: healthy ? "ok" : "degraded",
+            version: GatewayState.version,
+            uptimeSeconds: (Date().timeIntervalSince(state.startedAt) * 1000).rounded() / 1000,
+            onnxruntime: .init(runtime.onnxRuntimeStatus),
+            genai: .init(runtime.genAIStatus),
+            providers: runtime.availableProviders,
+            models: models,
+            memory: .init(rssBytes: ProcessMemory.residentBytes(), systemUsedPercent: ProcessMemory.systemUsedPercent())
+        )
+        return JSONResponse.make(report)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GatewayCore
+import Hummingbird
+import OpenAIAPI
+
+/// Builds JSON responses and reads JSON request bodies, mapping every decoding failure to a 400 that says what
+/// was wrong and where.
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        do {
+            let data = try encoder.encode(value)
+            return Response(status: status, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        } catch {
+            return self.error(GatewayError(.internal, "The server could not encode its response"))
+        }
+    }
+
+    static func error(_ error: GatewayError) -> Response {
+        make(ErrorEnvelope(error), status: HTTPResponse.Status(code: error.kind.httpStatus))
+    }
+
+    /// Reads the whole body (up to `limit` bytes) and decodes it as `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw GatewayError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
+        }
+        if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
+            throw GatewayError(.unsupportedMediaType,
+                               "Content-Type must be application/json, got '\(contentType)'")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw GatewayError.invalidRequest("The request body is empty; expected a JSON object")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let error as GatewayError {
+            throw error
+        } catch let error as DecodingError {
+            throw describe(error)
+        } catch {
+            throw GatewayError.invalidRequest("The request body is not valid JSON")
+        }
+    }
+
+    /// A 400 naming the field (`param`) and what was wrong with it.
+    static func describe(_ error: DecodingError) -> GatewayError {
+        func path(_ codingPath: [any CodingKey]) -> String? {
+            let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
+                .joined().drop { $0 == "." }
+            return text.isEmpty ? nil : String(text)
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .invalidRequest("The request body is not valid JSON")
+        case .dataCorrupted(let context):
+            return .invalidRequest("Invalid value for '\(path(context.codingPath) ?? "")': \(context.debugDescription)",
+                                   param: path(context.codingPath))
+        case .keyNotFound(let key, let context):
+            let name = path(context.codingPath + [key]) ?? key.stringValue
+            return .invalidRequest("Missing required parameter: '\(name)'", param: name, code: "missing_required_parameter")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let name = path(context.codingPath)
+            return .invalidRequest("Invalid type for '\(name ?? "body")': expected \(describe(type))",
+                                   param: name, code: "invalid_type")
+        @unknown default:
+            return .invalidRequest("The request body could not be decoded")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: "\(type)".contains("Array") ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `ai-gateway` command: a local OpenAI-compatible server for ONNX models.
+@main
+struct AIGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ai-gateway",
+        abstract: "A local OpenAI-compatible inference server for ONNX models.",
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, ProvidersCommand.self, ModelsCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

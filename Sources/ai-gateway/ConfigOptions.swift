@@ -1,0 +1,59 @@
+import ArgumentParser
+import GatewayCore
+import GatewayServer
+
+/// The options every subcommand shares: a config file and a flag per configuration key.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML config file (else $AIGW_CONFIG).")
+    var config: String?
+
+    @Option(name: .long, help: "Address to bind (127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to bind (8000).")
+    var port: Int?
+
+    @Option(name: .customLong("models-dir"), help: "Folder with one sub-folder per model (models).")
+    var modelsDir: String?
+
+    @Option(name: .customLong("ort-library"), help: "Path of libonnxruntime.so (.runtime/lib/libonnxruntime.so).")
+    var ortLibrary: String?
+
+    @Option(name: .customLong("genai-library"), help: "Path of libonnxruntime-genai.so.")
+    var genaiLibrary: String?
+
+    @Option(name: .long, help: "Execution providers in order of preference, e.g. cuda,cpu.")
+    var providers: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (16777216).")
+    var maxBodyBytes: Int?
+
+    @Option(name: .customLong("intra-op-threads"), help: "ONNX Runtime threads per operator (0 = its choice).")
+    var intraOpThreads: Int?
+
+    @Option(name: .customLong("graph-optimization"), help: "disabled, basic, extended or all.")
+    var graphOptimization: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    /// The configuration: defaults < config file < AIGW_* environment < these flags.
+    func load() throws -> GatewayConfiguration {
+        var flags: [String: String] = [:]
+        flags["host"] = host
+        flags["port"] = port.map(String.init)
+        flags["models_dir"] = modelsDir
+        flags["onnxruntime_library"] = ortLibrary
+        flags["genai_library"] = genaiLibrary
+        flags["providers"] = providers
+        flags["max_body_bytes"] = maxBodyBytes.map(String.init)
+        flags["intra_op_threads"] = intraOpThreads.map(String.init)
+        flags["graph_optimization"] = graphOptimization
+        flags["log_level"] = logLevel
+        do {
+            return try ConfigurationLoader.load(configFile: config, flags: flags)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
