@@ -20,6 +20,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var intraOpThreads: Int = 0
     /// ONNX Runtime graph optimisation level.
     public var graphOptimization: GraphOptimizationLevel = .all
+    /// Texts per embedding model run.
+    public var embeddingBatchSize: Int = 32
+    /// How long the first queued text waits for others to share its batch, in milliseconds.
+    public var embeddingBatchWaitMilliseconds: Double = 2
+    /// Whether embedding inputs over the model's limit are cut (true) or refused with a 400 (false); a request's
+    /// `truncate` field overrides it.
+    public var embeddingTruncate: Bool = false
+    /// Load the embedding models at start instead of on first use.
+    public var preloadModels: Bool = true
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
 

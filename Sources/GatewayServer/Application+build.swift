@@ -17,14 +17,18 @@ public func buildApplication(
     let runtime = runtime ?? InferenceRuntime.load(configuration: configuration)
     logRuntime(runtime, logger: logger)
     let catalog = ModelCatalog.scan(directory: URL(fileURLWithPath: configuration.modelsDirectory))
-    let state = GatewayState(configuration: configuration, runtime: runtime, catalog: catalog)
+    let state = GatewayState(configuration: configuration, runtime: runtime, catalog: catalog, logger: logger)
     let router = buildRouter(state: state)
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                              serverName: "ai-gateway"),
         logger: logger
     )
+    if configuration.preloadModels {
+        app.beforeServerStarts { await state.manager.preload() }
+    }
+    return app
 }
 
 /// Builds the router with every route and the middleware that wraps them.
@@ -34,6 +38,7 @@ func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
     routes.add(.get, "/health")
     routes.add(.get, "/v1/models")
     routes.add(.get, "/v1/models/{id}")
+    routes.add(.post, "/v1/embeddings")
     router.add(middleware: ErrorMiddleware(maxBodyBytes: state.configuration.maxBodyBytes, routes: routes))
 
     let health = HealthRoutes(state: state)
@@ -41,6 +46,8 @@ func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
     let models = ModelRoutes(state: state)
     router.get("/v1/models") { _, _ in models.list() }
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }
+    let embeddings = EmbeddingRoutes(state: state)
+    router.post("/v1/embeddings") { request, _ in try await embeddings.create(request) }
     return router
 }
 

@@ -32,6 +32,14 @@ public enum ConfigurationLoader {
             help: "ONNX Runtime threads per operator, 0 = ONNX Runtime's choice (0)"),
         Key(file: "graph_optimization", environment: "AIGW_GRAPH_OPTIMIZATION", flag: "--graph-optimization",
             help: "disabled, basic, extended or all (all)"),
+        Key(file: "embedding_batch_size", environment: "AIGW_EMBEDDING_BATCH_SIZE", flag: "--embedding-batch-size",
+            help: "texts per embedding model run (32)"),
+        Key(file: "embedding_batch_wait_ms", environment: "AIGW_EMBEDDING_BATCH_WAIT_MS",
+            flag: "--embedding-batch-wait-ms", help: "how long a queued text waits for batch company, ms (2)"),
+        Key(file: "embedding_truncate", environment: "AIGW_EMBEDDING_TRUNCATE", flag: "--embedding-truncate",
+            help: "cut over-long embedding inputs instead of refusing them (false)"),
+        Key(file: "preload_models", environment: "AIGW_PRELOAD_MODELS", flag: "--preload-models",
+            help: "load embedding models at start rather than on first use (true)"),
         Key(file: "log_level", environment: "AIGW_LOG_LEVEL", flag: "--log-level",
             help: "trace, debug, info, notice, warning, error or critical (info)"),
     ]
@@ -102,6 +110,13 @@ public enum ConfigurationLoader {
             return number
         }
         func path() -> String? { value.isEmpty ? nil : value }
+        func boolean() throws -> Bool {
+            switch value.lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default: throw ConfigurationError("\(source): '\(key)' must be true or false, got '\(value)'")
+            }
+        }
         switch key {
         case "host":
             guard !value.isEmpty else { throw ConfigurationError("\(source): 'host' must not be empty") }
@@ -119,6 +134,14 @@ public enum ConfigurationLoader {
                 throw ConfigurationError("\(source): 'graph_optimization' must be one of \(names), got '\(value)'")
             }
             configuration.graphOptimization = level
+        case "embedding_batch_size": configuration.embeddingBatchSize = try integer(in: 1...1024)
+        case "embedding_batch_wait_ms":
+            guard let number = Double(value.trimmingCharacters(in: .whitespaces)), (0...1000).contains(number) else {
+                throw ConfigurationError("\(source): 'embedding_batch_wait_ms' must be a number in 0...1000, got '\(value)'")
+            }
+            configuration.embeddingBatchWaitMilliseconds = number
+        case "embedding_truncate": configuration.embeddingTruncate = try boolean()
+        case "preload_models": configuration.preloadModels = try boolean()
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value.lowercased()) else {

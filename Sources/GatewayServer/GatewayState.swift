@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Logging
 import ONNXRuntime
 
 /// What every route shares: the configuration, the runtime libraries, the model catalog and the start time.
@@ -10,14 +11,17 @@ public final class GatewayState: Sendable {
     public let runtime: InferenceRuntime
     public let catalog: ModelCatalog
     public let models: ModelRegistry
+    public let manager: ModelManager
     public let startedAt: Date
 
     public init(configuration: GatewayConfiguration, runtime: InferenceRuntime, catalog: ModelCatalog,
-                models: ModelRegistry = ModelRegistry()) {
+                logger: Logger) {
         self.configuration = configuration
         self.runtime = runtime
         self.catalog = catalog
-        self.models = models
+        self.models = ModelRegistry()
+        self.manager = ModelManager(catalog: catalog, runtime: runtime, configuration: configuration,
+                                    registry: models, logger: logger)
         self.startedAt = Date()
     }
 }

@@ -1,4 +1,5 @@
 import GatewayCore
+import OpenAIAPI
 
 /// The body of `GET /health`.
 struct HealthReport: Encodable {
@@ -32,7 +33,7 @@ struct HealthReport: Encodable {
         let id: String
         let kind: String
         let provider: String
-        let skipped: [String: String]
+        let skipped: [ProviderSkip]
     }
 
     /// Memory in use.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Hummingbird
+import OpenAIAPI
 
 /// `GET /health`: status, versions, runtime availability, providers, loaded models and memory.
 struct HealthRoutes: Sendable {
@@ -12,8 +13,7 @@ struct HealthRoutes: Sendable {
         let models = state.models.all.map { info in
             HealthReport.Model(
                 id: info.id, kind: info.kind.rawValue, provider: info.provider.chosen.onnxRuntimeName,
-                skipped: Dictionary(info.provider.skipped.map { ($0.provider.rawValue, $0.reason) },
-                                    uniquingKeysWith: { first, _ in first }))
+                skipped: info.provider.skipped.map { ProviderSkip(provider: $0.provider.rawValue, reason: $0.reason) })
         }
         let report = HealthReport(
             status: healthy ? "ok" : "degraded",

@@ -26,7 +26,8 @@ enum JSONResponse {
         make(ErrorEnvelope(error), status: HTTPResponse.Status(code: error.kind.httpStatus))
     }
 
-    /// Reads the whole body (up to `limit` bytes) and decodes it as `T`.
+    /// Reads the whole body (up to `limit` bytes) and decodes it as `T`. The body is read as JSON whatever its
+    /// Content-Type says, as llama.cpp's server and Ollama do (curl's `-d` sends a form type by default).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         var request = request
         let buffer: ByteBuffer
@@ -34,10 +35,6 @@ enum JSONResponse {
             buffer = try await request.collectBody(upTo: limit)
         } catch {
             throw GatewayError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
-        }
-        if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
-            throw GatewayError(.unsupportedMediaType,
-                               "Content-Type must be application/json, got '\(contentType)'")
         }
         guard buffer.readableBytes > 0 else {
             throw GatewayError.invalidRequest("The request body is empty; expected a JSON object")
@@ -69,6 +66,8 @@ enum JSONResponse {
         case .keyNotFound(let key, let context):
             let name = path(context.codingPath + [key]) ?? key.stringValue
             return .invalidRequest("Missing required parameter: '\(name)'", param: name, code: "missing_required_parameter")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .invalidRequest("The request body must be a JSON object", code: "invalid_type")
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let name = path(context.codingPath)
             return .invalidRequest("Invalid type for '\(name ?? "body")': expected \(describe(type))",

@@ -19,7 +19,7 @@ struct ModelRoutes: Sendable {
     private func object(for entry: ModelEntry) -> ModelObject {
         let loaded = state.models.info(id: entry.id)
         let skipped = loaded.map { info in
-            Dictionary(info.provider.skipped.map { ($0.provider.rawValue, $0.reason) }, uniquingKeysWith: { a, _ in a })
+            info.provider.skipped.map { ProviderSkip(provider: $0.provider.rawValue, reason: $0.reason) }
         }
         return ModelObject(id: entry.id, created: entry.created, kind: entry.kind.rawValue,
                            provider: loaded?.provider.chosen.onnxRuntimeName, providerSkipped: skipped)

@@ -8,11 +8,11 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var kind: String?
     /// Extension: the execution provider serving the model, nil while it is not loaded.
     public var provider: String?
-    /// Extension: why each preferred provider ahead of `provider` was skipped.
-    public var providerSkipped: [String: String]?
+    /// Extension: why each preferred provider ahead of `provider` was skipped, in preference order.
+    public var providerSkipped: [ProviderSkip]?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
-                provider: String? = nil, providerSkipped: [String: String]? = nil) {
+                provider: String? = nil, providerSkipped: [ProviderSkip]? = nil) {
         self.id = id
         self.created = created
         self.ownedBy = ownedBy
@@ -34,4 +34,15 @@ public struct ModelList: Codable, Sendable, Equatable {
     public var data: [ModelObject]
 
     public init(data: [ModelObject]) { self.data = data }
+}
+
+/// A preferred execution provider that was not used, and why.
+public struct ProviderSkip: Codable, Sendable, Equatable {
+    public var provider: String
+    public var reason: String
+
+    public init(provider: String, reason: String) {
+        self.provider = provider
+        self.reason = reason
+    }
 }

@@ -34,6 +34,18 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("graph-optimization"), help: "disabled, basic, extended or all.")
     var graphOptimization: String?
 
+    @Option(name: .customLong("embedding-batch-size"), help: "Texts per embedding model run (32).")
+    var embeddingBatchSize: Int?
+
+    @Option(name: .customLong("embedding-batch-wait-ms"), help: "How long a queued text waits for company, ms (2).")
+    var embeddingBatchWaitMs: Double?
+
+    @Option(name: .customLong("embedding-truncate"), help: "Cut over-long embedding inputs: true or false (false).")
+    var embeddingTruncate: Bool?
+
+    @Option(name: .customLong("preload-models"), help: "Load embedding models at start: true or false (true).")
+    var preloadModels: Bool?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
@@ -49,6 +61,10 @@ struct ConfigOptions: ParsableArguments {
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
         flags["intra_op_threads"] = intraOpThreads.map(String.init)
         flags["graph_optimization"] = graphOptimization
+        flags["embedding_batch_size"] = embeddingBatchSize.map(String.init)
+        flags["embedding_batch_wait_ms"] = embeddingBatchWaitMs.map { String($0) }
+        flags["embedding_truncate"] = embeddingTruncate.map { String($0) }
+        flags["preload_models"] = preloadModels.map { String($0) }
         flags["log_level"] = logLevel
         do {
             return try ConfigurationLoader.load(configFile: config, flags: flags)

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Runs one embedding model on a thread of its own, gathering the texts of concurrent requests into batches
+/// (see `BatchPlanner`) and handing each request its vectors. A cancelled request's texts drop out of the queue.
+public final class EmbeddingBatcher: @unchecked Sendable {
+    /// Runs one padded batch; a protocol so scheduling tests can use a fake.
+    public typealias Runner = @Sendable ([[Int32]]) throws -> [[Float]]
+
+    private struct RequestState {
+        let sequences: [[Int32]]
+        var results: [[Float]?]
+        var remaining: Int
+        let continuation: CheckedContinuation<[[Float]], any Error>
+    }
+
+    private let runner: Runner
+    private let condition = NSCondition()
+    private var planner: BatchPlanner
+    private var requests: [UInt64: RequestState] = [:]
+    private var cancelledEarly: Set<UInt64> = []
+    private var nextID: UInt64 = 0
+    private var running = true
+    private var batchesRun = 0
+    private let clock = ContinuousClock()
+
+    /// - Parameters:
+    ///   - name: the thread's name (the model id).
+    ///   - batchSize: texts per model run.
+    ///   - maxWait: how long the first pending text may wait for company.
+    public init(name: String, batchSize: Int, maxWait: Duration, runner: @escaping Runner) {
+        self.runner = runner
+        self.planner = BatchPlanner(batchSize: batchSize, maxWait: maxWait)
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "embed-\(name)"
+        thread.start()
+    }
+
+    /// How many model runs have happened (for tests and metrics).
+    public var runCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return batchesRun
+    }
+
+    /// Embeds `sequences` (token ids with specials, each within the model's limit) and returns one vector each,
+    /// in order.
+    public func embed(_ sequences: [[Int32]]) async throws -> [[Float]] {
+        guard !sequences.isEmpty else { return [] }
+        let id = makeRequestID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                condition.lock()
+                if cancelledEarly.remove(id) != nil {
+                    condition.unlock()
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                guard running else {
+                    condition.unlock()
+                    continuation.resume(throwing: GatewayError.unavailable("the model is shutting down"))
+                    return
+                }
+                requests[id] = RequestState(sequences: sequences, results: Array(repeating: nil, count: sequences.count),
+                                            remaining: sequences.count, continuation: continuation)
+                planner.enqueue(request: id, lengths: sequences.map(\.count), now: clock.now)
+                condition.signal()
+                condition.unlock()
+            }
+        } onCancel: {
+            condition.lock()
+            if let state = requests.removeValue(forKey: id) {
+                planner.cancel(request: id)
+                condition.unlock()
+                state.continuation.resume(throwing: CancellationError())
+            } else {
+                cancelledEarly.insert(id)
+                condition.unlock()
+            }
+        }
+    }
+
+    private func makeRequestID() -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        nextID += 1
+        return nextID
+    }
+
+    /// Stops the thread; pending requests fail with 503.
+    public func shutdown() {
+        condition.lock()
+        running = false
+        let pending = requests
+        requests.removeAll()
+        condition.signal()
+        condition.unlock()
+        for state in pending.values {
+            state.continuation.resume(throwing: GatewayError.unavailable("the model is shutting down"))
+        }
+    }
+
+    private func loop() {
+        condition.lock()
+        while running {
+            switch planner.next(now: clock.now) {
+            case .idle:
+                condition.wait()
+            case .wait(let until):
+                let seconds = Double((until - clock.now) / .microseconds(1)) / 1_000_000
+                if seconds > 0 { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+            case .run(let batches):
+                for batch in batches {
+                    // Gather the texts while locked; requests cancelled meanwhile are skipped.
+                    let live = batch.filter { requests[$0.request] != nil }
+                    guard !live.isEmpty else { continue }
+                    let sequences = live.map { requests[$0.request]!.sequences[$0.index] }
+                    condition.unlock()
+                    let outcome = Result { try runner(sequences) }
+                    condition.lock()
+                    batchesRun += 1
+                    let finished = deliver(outcome, to: live)
+                    condition.unlock()
+                    for (continuation, result) in finished { continuation.resume(with: result) }
+                    condition.lock()
+                }
+            }
+        }
+        condition.unlock()
+    }
+
+    /// Stores a batch's vectors (or error) in its requests; returns the continuations to resume, outside the lock.
+    private func deliver(_ outcome: Result<[[Float]], any Error>, to items: [BatchPlanner.Item])
+        -> [(CheckedContinuation<[[Float]], any Error>, Result<[[Float]], any Error>)]
+    {
+        var finished: [(CheckedContinuation<[[Float]], any Error>, Result<[[Float]], any Error>)] = []
+        switch outcome {
+        case .failure(let error):
+            for request in Set(items.map(\.request)) {
+                guard let state = requests.removeValue(forKey: request) else { continue }
+                planner.cancel(request: request)
+                finished.append((state.continuation, .failure(error)))
+            }
+        case .success(let vectors):
+            for (item, vector) in zip(items, vectors) {
+                guard var state = requests[item.request] else { continue }
+                state.results[item.index] = vector
+                state.remaining -= 1
+                if state.remaining == 0 {
+                    requests.removeValue(forKey: item.request)
+                    finished.append((state.continuation, .success(state.results.map { $0! })))
+                } else {
+                    requests[item.request] = state
+                }
+            }
+        }
+        return finished
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import ONNXRuntime
+
+/// An embedding model ready to serve: the model and the batcher that runs it.
+public final class EmbeddingService: Sendable {
+    public let model: EmbeddingModel
+    public let batcher: EmbeddingBatcher
+
+    public init(model: EmbeddingModel, batcher: EmbeddingBatcher) {
+        self.model = model
+        self.batcher = batcher
+    }
+}
+
+/// Loads models from the catalog when first asked for (once, however many requests ask at the same time),
+/// records the provider serving each, and hands out the loaded services.
+public actor ModelManager {
+    public let catalog: ModelCatalog
+    public let runtime: InferenceRuntime
+    public let configuration: GatewayConfiguration
+    public let registry: ModelRegistry
+    private let logger: Logger
+    private var embeddingLoads: [String: Task<EmbeddingService, any Error>] = [:]
+
+    public init(catalog: ModelCatalog, runtime: InferenceRuntime, configuration: GatewayConfiguration,
+                registry: ModelRegistry, logger: Logger) {
+        self.catalog = catalog
+        self.runtime = runtime
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// The embedding model `id`, loading it if needed. 404 for an unknown id, 400 for a chat model, 503 when the
+    /// runtime is missing or the model fails to load (a failed load is retried by the next request).
+    public func embeddingService(id: String) async throws -> EmbeddingService {
+        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
+        guard entry.kind == .embedding else {
+            throw GatewayError.invalidRequest("The model '\(id)' is a \(entry.kind.rawValue) model, not an embedding model",
+                                              param: "model", code: "model_not_supported")
+        }
+        if let load = embeddingLoads[id] { return try await load.value }
+        guard let ort = runtime.onnxRuntime else {
+            throw GatewayError.unavailable(
+                "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")",
+                code: "runtime_unavailable")
+        }
+        let configuration = self.configuration
+        let registry = self.registry
+        let logger = self.logger
+        let load = Task<EmbeddingService, any Error> {
+            let model = try await Self.onLoadThread {
+                try EmbeddingModel(id: id, directory: entry.directory, runtime: ort,
+                                   sessionConfiguration: SessionConfiguration(
+                                       intraOpThreads: configuration.intraOpThreads,
+                                       graphOptimization: configuration.graphOptimization,
+                                       providers: configuration.providers))
+            }
+            logger.info("loaded \(id) on \(model.session.providerSelection)")
+            registry.record(LoadedModelInfo(id: id, kind: .embedding, provider: model.session.providerSelection))
+            let batcher = EmbeddingBatcher(
+                name: id, batchSize: configuration.embeddingBatchSize,
+                maxWait: .microseconds(Int64(configuration.embeddingBatchWaitMilliseconds * 1000))
+            ) { sequences in try model.run(sequences) }
+            return EmbeddingService(model: model, batcher: batcher)
+        }
+        embeddingLoads[id] = load
+        do {
+            return try await load.value
+        } catch {
+            embeddingLoads[id] = nil
+            logger.error("cannot load \(id): \(error)")
+            if let error = error as? GatewayError { throw error }
+            throw GatewayError.unavailable("The model '\(id)' could not be loaded: \(error)", code: "model_load_failed")
+        }
+    }
+
+    /// Loads every embedding model in the catalog (used at start so the first request does not pay for it).
+    public func preload() async {
+        for entry in catalog.entries where entry.kind == .embedding {
+            _ = try? await embeddingService(id: entry.id)
+        }
+    }
+
+    /// Runs blocking work (model loading) on a dispatch thread, not on Swift's cooperative pool.
+    static func onLoadThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}

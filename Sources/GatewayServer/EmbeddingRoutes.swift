@@ -1,0 +1,68 @@
+import GatewayCore
+import Hummingbird
+import OpenAIAPI
+
+/// `POST /v1/embeddings`: validates, tokenises, checks lengths, hands the texts to the model's batcher and writes
+/// OpenAI's response with exact `usage`.
+struct EmbeddingRoutes: Sendable {
+    let state: GatewayState
+
+    func create(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.decode(EmbeddingRequest.self, from: request,
+                                                 limit: state.configuration.maxBodyBytes)
+        let service = try await state.manager.embeddingService(id: body.model)
+        let model = service.model
+        if let dimensions = body.dimensions, dimensions > model.dimensions {
+            throw GatewayError.invalidRequest(
+                "'dimensions' is \(dimensions), but the model '\(body.model)' has \(model.dimensions) dimensions",
+                param: "dimensions")
+        }
+        let truncate = body.truncate ?? state.configuration.embeddingTruncate
+        let sequences = try tokenize(body.input, model: model, truncate: truncate)
+        var vectors = try await service.batcher.embed(sequences)
+        if let dimensions = body.dimensions, dimensions < model.dimensions {
+            for index in vectors.indices {
+                vectors[index] = Array(vectors[index].prefix(dimensions))
+                VectorMath.normalize(&vectors[index])
+            }
+        }
+        let response = EmbeddingResponse(model: body.model, vectors: vectors,
+                                         promptTokens: sequences.reduce(0) { $0 + $1.count },
+                                         base64: body.encodingFormat == .base64)
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
+    }
+
+    /// Token ids with specials for each input; over-long inputs are cut or refused naming their index.
+    private func tokenize(_ input: EmbeddingRequest.Input, model: EmbeddingModel, truncate: Bool) throws -> [[Int32]] {
+        let limit = model.maxTokens
+        switch input {
+        case .texts(let texts):
+            return try texts.enumerated().map { index, text in
+                let ids = model.tokenizer.encode(text)
+                guard ids.count > limit else { return ids }
+                guard truncate else { throw tooLong(index: index, count: ids.count, limit: limit) }
+                return model.tokenizer.encode(text, maxLength: limit)
+            }
+        case .tokens(let batches):
+            let vocabulary = model.tokenizer.vocabularySize
+            return try batches.enumerated().map { index, tokens in
+                if let bad = tokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
+                    throw GatewayError.invalidRequest(
+                        "input[\(index)] has token id \(bad), outside the model's vocabulary of \(vocabulary) tokens",
+                        param: "input[\(index)]")
+                }
+                guard tokens.count <= limit || truncate else {
+                    throw tooLong(index: index, count: tokens.count, limit: limit)
+                }
+                return tokens.prefix(limit).map { Int32($0) }
+            }
+        }
+    }
+
+    private func tooLong(index: Int, count: Int, limit: Int) -> GatewayError {
+        GatewayError.invalidRequest(
+            "input[\(index)] has \(count) tokens, over the model's maximum of \(limit); shorten it or send "
+                + "\"truncate\": true", param: "input[\(index)]", code: "context_length_exceeded")
+    }
+}

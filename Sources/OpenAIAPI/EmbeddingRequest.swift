@@ -1,0 +1,102 @@
+import GatewayCore
+
+/// The body of `POST /v1/embeddings`, as OpenAI defines it, plus the `truncate` extension.
+public struct EmbeddingRequest: Decodable, Sendable {
+    /// `input`: one text, several texts, one token-id sequence or several.
+    public enum Input: Sendable, Equatable {
+        case texts([String])
+        case tokens([[Int]])
+    }
+
+    /// `encoding_format`.
+    public enum EncodingFormat: String, Sendable {
+        case float
+        case base64
+    }
+
+    /// The most inputs one request may carry, as OpenAI allows.
+    public static let maxInputs = 2048
+
+    public let model: String
+    public let input: Input
+    public let encodingFormat: EncodingFormat
+    public let dimensions: Int?
+    public let user: String?
+    /// Extension: cut inputs over the model's limit instead of refusing them; nil = the server's setting.
+    public let truncate: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, input, dimensions, user, truncate
+        case encodingFormat = "encoding_format"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        guard !model.isEmpty else { throw GatewayError.invalidRequest("'model' must not be empty", param: "model") }
+        input = try Self.decodeInput(container)
+        let format = try container.decodeIfPresent(String.self, forKey: .encodingFormat) ?? "float"
+        guard let encodingFormat = EncodingFormat(rawValue: format) else {
+            throw GatewayError.invalidRequest(
+                "Invalid value for 'encoding_format': '\(format)'; expected 'float' or 'base64'",
+                param: "encoding_format")
+        }
+        self.encodingFormat = encodingFormat
+        dimensions = try container.decodeIfPresent(Int.self, forKey: .dimensions)
+        if let dimensions, dimensions < 1 {
+            throw GatewayError.invalidRequest("'dimensions' must be at least 1, got \(dimensions)", param: "dimensions")
+        }
+        user = try container.decodeIfPresent(String.self, forKey: .user)
+        truncate = try container.decodeIfPresent(Bool.self, forKey: .truncate)
+    }
+
+    private static func decodeInput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Input {
+        guard container.contains(.input) else {
+            throw GatewayError.invalidRequest("Missing required parameter: 'input'", param: "input",
+                                              code: "missing_required_parameter")
+        }
+        let wrongType = GatewayError.invalidRequest(
+            "'input' must be a string, an array of strings, an array of token ids or an array of arrays of token ids",
+            param: "input", code: "invalid_type")
+        let input: Input
+        if let text = try? container.decode(String.self, forKey: .input) {
+            input = .texts([text])
+        } else if let texts = try? container.decode([String].self, forKey: .input) {
+            input = .texts(texts)
+        } else if let tokens = try? container.decode([Int].self, forKey: .input) {
+            input = .tokens([tokens])
+        } else if let batches = try? container.decode([[Int]].self, forKey: .input) {
+            input = .tokens(batches)
+        } else {
+            throw wrongType
+        }
+        switch input {
+        case .texts(let texts):
+            guard !texts.isEmpty else {
+                throw GatewayError.invalidRequest("'input' must not be an empty array", param: "input")
+            }
+            guard texts.count <= maxInputs else {
+                throw GatewayError.invalidRequest("'input' has \(texts.count) items; at most \(maxInputs) are allowed",
+                                                  param: "input")
+            }
+            if let index = texts.firstIndex(where: { $0.isEmpty }) {
+                throw GatewayError.invalidRequest(
+                    "'input' must not contain empty strings (input[\(index)] is empty)", param: "input[\(index)]")
+            }
+        case .tokens(let batches):
+            guard !batches.isEmpty, batches.first?.isEmpty == false || batches.count > 1 else {
+                throw GatewayError.invalidRequest("'input' must not be an empty array", param: "input")
+            }
+            guard batches.count <= maxInputs else {
+                throw GatewayError.invalidRequest("'input' has \(batches.count) items; at most \(maxInputs) are allowed",
+                                                  param: "input")
+            }
+            if let index = batches.firstIndex(where: { $0.isEmpty }) {
+                throw GatewayError.invalidRequest(
+                    "'input' must not contain empty token arrays (input[\(index)] is empty)", param: "input[\(index)]")
+            }
+        }
+        return input
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `ai-gateway bench`: measures a running server over HTTP; it never loads a model itself.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a running server over HTTP.",
+        subcommands: [BenchEmbeddingsCommand.self]
+    )
+}
