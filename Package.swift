@@ -60,6 +60,11 @@ let package = Package(
         .testTarget(name: "ONNXRuntimeTests", dependencies: ["ONNXRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: ["GatewayCore", "ONNXRuntime", "Tokenizers"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer",
