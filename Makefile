@@ -19,7 +19,8 @@ serve: release
 
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
+	if [ -d tools/tests ]; then .runtime/venv/bin/python -m pytest tools/tests -q; fi
 
 clean:
 	rm -rf .build

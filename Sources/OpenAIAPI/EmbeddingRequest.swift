@@ -85,7 +85,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
                     "'input' must not contain empty strings (input[\(index)] is empty)", param: "input[\(index)]")
             }
         case .tokens(let batches):
-            guard !batches.isEmpty, batches.first?.isEmpty == false || batches.count > 1 else {
+            guard !batches.isEmpty else {
                 throw GatewayError.invalidRequest("'input' must not be an empty array", param: "input")
             }
             guard batches.count <= maxInputs else {
