@@ -85,7 +85,8 @@ public enum ConfigurationLoader {
         do {
             document = try Yams.load(yaml: text)
         } catch {
-            throw ConfigurationError("config file \(path) is not valid YAML: \(error)")
+            let reason = String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
+            throw ConfigurationError("config file \(path) is not valid YAML: \(reason)")
         }
         guard let document else { return [] }
         guard let mapping = document as? [String: Any] else {
@@ -95,6 +96,7 @@ public enum ConfigurationLoader {
             switch value {
             case let list as [Any]: return (key, list.map { "\($0)" }.joined(separator: ","))
             case is [String: Any]: throw ConfigurationError("config file \(path): '\(key)' must be a scalar")
+            case is NSNull: throw ConfigurationError("config file \(path): '\(key)' has no value")
             default: return (key, "\(value)")
             }
         }
@@ -145,7 +147,8 @@ public enum ConfigurationLoader {
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value.lowercased()) else {
-                throw ConfigurationError("\(source): 'log_level' must be one of \(levels.joined(separator: ", "))")
+                throw ConfigurationError(
+                    "\(source): 'log_level' must be one of \(levels.joined(separator: ", ")), got '\(value)'")
             }
             configuration.logLevel = value.lowercased()
         default:
@@ -161,7 +164,8 @@ public enum ConfigurationLoader {
         for name in names {
             guard let kind = ExecutionProviderKind(name: name) else {
                 let known = ExecutionProviderKind.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ConfigurationError("\(source): unknown execution provider '\(name)' (known: \(known))")
+                throw ConfigurationError(
+                    "\(source): 'providers' has unknown execution provider '\(name)' (known: \(known))")
             }
             if !result.contains(kind) { result.append(kind) }
         }

@@ -66,7 +66,8 @@ enum JSONResponse {
         case .keyNotFound(let key, let context):
             let name = path(context.codingPath + [key]) ?? key.stringValue
             return .invalidRequest("Missing required parameter: '\(name)'", param: name, code: "missing_required_parameter")
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+             .valueNotFound(_, let context) where context.codingPath.isEmpty:
             return .invalidRequest("The request body must be a JSON object", code: "invalid_type")
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let name = path(context.codingPath)

@@ -69,7 +69,7 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try ConfigurationLoader.load(configFile: config, flags: flags)
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }

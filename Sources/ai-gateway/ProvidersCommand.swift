@@ -13,7 +13,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let runtime = InferenceRuntime.load(configuration: configuration)
         guard let ort = runtime.onnxRuntime else {
-            throw ValidationError(runtime.onnxRuntimeStatus.error ?? "ONNX Runtime is unavailable")
+            throw CommandFailure(runtime.onnxRuntimeStatus.error ?? "ONNX Runtime is unavailable")
         }
         print("ONNX Runtime \(ort.version) (\(ort.path))")
         if let genAI = runtime.genAI {
