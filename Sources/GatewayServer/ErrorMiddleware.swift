@@ -25,6 +25,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let gatewayError = translate(error, request: request, context: context)
             response = JSONResponse.error(gatewayError)
+            if gatewayError.kind == .rateLimited {
+                response.headers[.retryAfter] = "1"
+            }
             if gatewayError.kind == .methodNotAllowed {
                 let allowed = routes.methods(for: request.uri.path).map(\.rawValue).joined(separator: ", ")
                 response.headers[.allow] = allowed

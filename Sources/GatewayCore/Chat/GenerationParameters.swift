@@ -1,0 +1,95 @@
+/// What one generation asks for, independent of the wire format: limits, sampling, stops, penalties and
+/// log-probabilities. The OpenAI edge fills it from a validated request.
+public struct GenerationParameters: Sendable, Equatable {
+    /// Most new tokens; nil = up to the model's context length.
+    public var maxTokens: Int?
+    /// 0 (or nil with no other sampling field) = greedy.
+    public var temperature: Double?
+    public var topP: Double?
+    public var topK: Int?
+    /// Same seed + same request = same output.
+    public var seed: UInt64?
+    /// Up to 4 strings; generation stops before the first one and never emits it.
+    public var stop: [String]
+    public var presencePenalty: Double
+    public var frequencyPenalty: Double
+    /// Return the chosen token's log-probability with each piece.
+    public var logprobs: Bool
+    /// How many alternatives (0...20) to return per token when `logprobs` is on.
+    public var topLogprobs: Int
+
+    public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil,
+                seed: UInt64? = nil, stop: [String] = [], presencePenalty: Double = 0, frequencyPenalty: Double = 0,
+                logprobs: Bool = false, topLogprobs: Int = 0) {
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.topP = topP
+        self.topK = topK
+        self.seed = seed
+        self.stop = stop
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.logprobs = logprobs
+        self.topLogprobs = topLogprobs
+    }
+
+    /// True when no sampling is asked for: temperature 0, or no temperature/top_p/top_k at all.
+    public var isGreedy: Bool {
+        if let temperature { return temperature == 0 }
+        return false
+    }
+}
+
+/// Why a generation ended, in OpenAI's words.
+public enum FinishReason: String, Sendable, Equatable {
+    /// The model ended its turn (an end-of-sequence token) or a stop string matched.
+    case stop
+    /// `max_tokens` or the context length was reached.
+    case length
+}
+
+/// A chosen or alternative token with its log-probability, as OpenAI reports it.
+public struct TokenLogprob: Sendable, Equatable {
+    public var token: String
+    /// The token's UTF-8 bytes (a token can be part of a character, so `token` may hold U+FFFD).
+    public var bytes: [UInt8]
+    public var logprob: Double
+
+    public init(token: String, bytes: [UInt8], logprob: Double) {
+        self.token = token
+        self.bytes = bytes
+        self.logprob = logprob
+    }
+}
+
+/// One generated token's log-probability information.
+public struct TokenLogprobs: Sendable, Equatable {
+    public var chosen: TokenLogprob
+    public var top: [TokenLogprob]
+
+    public init(chosen: TokenLogprob, top: [TokenLogprob]) {
+        self.chosen = chosen
+        self.top = top
+    }
+}
+
+/// Token counts of one generation (exact: the prompt is the rendered template's tokens).
+public struct GenerationUsage: Sendable, Equatable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+
+    public init(promptTokens: Int, completionTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    public var totalTokens: Int { promptTokens + completionTokens }
+}
+
+/// What a generation yields, in order: pieces of text (never splitting a UTF-8 character, never containing a stop
+/// string), then exactly one `finished`.
+public enum GenerationEvent: Sendable, Equatable {
+    /// New text, with the log-probabilities of the tokens that produced it when asked for.
+    case text(String, logprobs: [TokenLogprobs])
+    case finished(FinishReason, usage: GenerationUsage)
+}
