@@ -64,6 +64,7 @@ let package = Package(
             dependencies: ["GatewayCore", "ONNXRuntime", "Tokenizers"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI", "GatewayCore"]),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [

@@ -1,0 +1,117 @@
+import GatewayCore
+
+/// The sampling, stop, choice-count and streaming fields that chat and legacy completions share, validated as
+/// OpenAI validates them (`top_k` is an extension).
+struct CompletionSampling: Sendable, Equatable {
+    /// Most choices one request may ask for.
+    static let maxChoices = 8
+    /// Most stop strings, as OpenAI allows.
+    static let maxStops = 4
+
+    /// The body fields this type reads.
+    static let fieldNames: Set<String> = [
+        "temperature", "top_p", "top_k", "seed", "stop", "n", "presence_penalty", "frequency_penalty", "stream",
+        "stream_options", "user", "logit_bias",
+    ]
+
+    var temperature: Double?
+    var topP: Double?
+    var topK: Int?
+    var seed: UInt64?
+    var stop: [String]
+    var n: Int
+    var presencePenalty: Double
+    var frequencyPenalty: Double
+    var stream: Bool
+    var includeUsage: Bool
+    var user: String?
+
+    init(_ reader: CompletionFieldReader) throws {
+        temperature = try reader.number("temperature", in: 0...2)
+        topP = try reader.number("top_p", in: 0...1, openLowerBound: true)
+        topK = try reader.integer("top_k", in: 1...Int.max)
+        seed = try reader.seed("seed")
+        stop = try Self.stops(reader.value("stop"))
+        n = try reader.integer("n", in: 1...Self.maxChoices) ?? 1
+        presencePenalty = try reader.number("presence_penalty", in: -2...2) ?? 0
+        frequencyPenalty = try reader.number("frequency_penalty", in: -2...2) ?? 0
+        stream = try reader.optional(Bool.self, "stream") ?? false
+        includeUsage = try Self.includeUsage(reader.value("stream_options"), stream: stream)
+        user = try reader.optional(String.self, "user")
+        try reader.refuseUnlessNeutral("logit_bias", neutral: "null or {}") { value in
+            if case .object(let biases) = value { return biases.isEmpty }
+            return value == .null
+        }
+    }
+
+    /// `stop`: null, one string or an array of up to four; every string non-empty.
+    private static func stops(_ value: CompletionJSONValue?) throws -> [String] {
+        let expected = "a string or an array of strings"
+        switch value {
+        case nil, .null?:
+            return []
+        case .string(let stop)?:
+            guard !stop.isEmpty else {
+                throw GatewayError.invalidRequest("Invalid 'stop': stop strings must not be empty.", param: "stop")
+            }
+            return [stop]
+        case .array(let items)?:
+            guard items.count <= maxStops else {
+                throw GatewayError.invalidRequest(
+                    "Invalid 'stop': array too long. Expected an array with at most \(maxStops) strings, "
+                        + "but got an array with \(items.count) strings instead.",
+                    param: "stop", code: "array_above_max_length")
+            }
+            return try items.enumerated().map { index, item in
+                guard case .string(let stop) = item else {
+                    throw CompletionFieldReader.wrongType("stop[\(index)]", expected: "a string", sent: item.typeName)
+                }
+                guard !stop.isEmpty else {
+                    throw GatewayError.invalidRequest("Invalid 'stop[\(index)]': stop strings must not be empty.",
+                                                      param: "stop[\(index)]")
+                }
+                return stop
+            }
+        case let other?:
+            throw CompletionFieldReader.wrongType("stop", expected: expected, sent: other.typeName)
+        }
+    }
+
+    /// `stream_options`: null, or `{include_usage}` (with `include_obfuscation: false` tolerated) when streaming.
+    private static func includeUsage(_ value: CompletionJSONValue?, stream: Bool) throws -> Bool {
+        guard let value, value != .null else { return false }
+        guard case .object(let options) = value else {
+            throw CompletionFieldReader.wrongType("stream_options", expected: "an object", sent: value.typeName)
+        }
+        guard stream else {
+            throw GatewayError.invalidRequest(
+                "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: "stream_options",
+                code: "invalid_value")
+        }
+        if let unknown = options.keys.sorted().first(where: { $0 != "include_usage" && $0 != "include_obfuscation" }) {
+            throw GatewayError.invalidRequest("Unrecognized request argument supplied: stream_options.\(unknown)",
+                                              param: "stream_options.\(unknown)")
+        }
+        switch options["include_obfuscation"] {
+        case nil, .null?, .bool(false)?:
+            break
+        case .bool(true)?:
+            throw GatewayError.invalidRequest(
+                "Unsupported parameter: 'stream_options.include_obfuscation' is not supported by this server; "
+                    + "only null or false is accepted.",
+                param: "stream_options.include_obfuscation", code: "unsupported_parameter")
+        case let other?:
+            throw CompletionFieldReader.wrongType("stream_options.include_obfuscation", expected: "a boolean",
+                                                  sent: other.typeName)
+        }
+        switch options["include_usage"] {
+        case nil, .null?:
+            return false
+        case .bool(let include)?:
+            return include
+        case let other?:
+            throw CompletionFieldReader.wrongType("stream_options.include_usage", expected: "a boolean",
+                                                  sent: other.typeName)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import GatewayCore
+
+/// Server-sent events as OpenAI's streams frame them: each JSON payload as `data: <json>\n\n`, the stream ended
+/// by `data: [DONE]\n\n`, and a failure after the stream began as an error envelope event.
+public enum SSEFrame {
+    /// The stream's last event.
+    public static let done: [UInt8] = Array("data: [DONE]\n\n".utf8)
+
+    /// One event carrying `json`.
+    public static func data(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + 8)
+        out.append(contentsOf: "data: ".utf8)
+        out.append(contentsOf: json)
+        out.append(contentsOf: "\n\n".utf8)
+        return out
+    }
+
+    /// An error reported after the response status went out, as OpenAI sends one mid-stream:
+    /// `data: {"error":{"message","type","param","code"}}\n\n`.
+    public static func error(_ error: GatewayError) -> [UInt8] {
+        var writer = CompletionJSONWriter()
+        writer.raw(#"{"error":{"message":"#)
+        writer.string(error.message)
+        writer.raw(#","type":"#)
+        writer.string(error.kind.openAIType)
+        writer.raw(#","param":"#)
+        writer.stringOrNull(error.param)
+        writer.raw(#","code":"#)
+        writer.stringOrNull(error.code)
+        writer.raw("}}")
+        return data(writer.bytes)
+    }
+}
