@@ -27,6 +27,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Whether embedding inputs over the model's limit are cut (true) or refused with a 400 (false); a request's
     /// `truncate` field overrides it.
     public var embeddingTruncate: Bool = false
+    /// Generations that run at once (each on its own thread); more wait in the queue.
+    public var maxParallelGenerations: Int = 4
+    /// Generations that may wait for a slot; beyond that a request gets 429 with Retry-After.
+    public var maxQueuedGenerations: Int = 64
     /// Load the embedding models at start instead of on first use.
     public var preloadModels: Bool = true
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.

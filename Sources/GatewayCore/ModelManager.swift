@@ -22,6 +22,8 @@ public actor ModelManager {
     public let registry: ModelRegistry
     private let logger: Logger
     private var embeddingLoads: [String: Task<EmbeddingService, any Error>] = [:]
+    private var chatLoads: [String: Task<ChatEngine, any Error>] = [:]
+    private var loadedChatEngines: [ChatEngine] = []
 
     public init(catalog: ModelCatalog, runtime: InferenceRuntime, configuration: GatewayConfiguration,
                 registry: ModelRegistry, logger: Logger) {
@@ -76,10 +78,82 @@ public actor ModelManager {
         }
     }
 
-    /// Loads every embedding model in the catalog (used at start so the first request does not pay for it).
+    /// The chat model `id`, loading it if needed. 404 for an unknown id, 400 for an embedding model, 503 when
+    /// onnxruntime-genai is missing or the model fails to load.
+    public func chatEngine(id: String) async throws -> ChatEngine {
+        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
+        guard entry.kind == .chat else {
+            throw GatewayError.invalidRequest("The model '\(id)' is an \(entry.kind.rawValue) model, not a chat model",
+                                              param: "model", code: "model_not_supported")
+        }
+        if let load = chatLoads[id] { return try await load.value }
+        guard let genAI = runtime.genAI else {
+            throw GatewayError.unavailable(
+                "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")",
+                code: "runtime_unavailable")
+        }
+        let configuration = self.configuration
+        let registry = self.registry
+        let logger = self.logger
+        let available = Set(runtime.availableProviders)
+        let load = Task<ChatEngine, any Error> {
+            var skipped: [ProviderSelection.Skip] = []
+            var candidates: [ExecutionProviderKind] = []
+            for kind in configuration.providers {
+                if available.contains(kind.onnxRuntimeName) {
+                    candidates.append(kind)
+                } else {
+                    skipped.append(.init(provider: kind, reason: "not in this ONNX Runtime build"))
+                }
+            }
+            guard !candidates.isEmpty else {
+                let reasons = skipped.map { "\($0.provider.rawValue): \($0.reason)" }.joined(separator: "; ")
+                throw GatewayError.unavailable("no execution provider can run \(id) (\(reasons))",
+                                               code: "model_load_failed")
+            }
+            let names = candidates.map(\.genAIName)
+            let (model, tokenizer) = try await Self.onLoadThread {
+                let model = try GenAIModel(runtime: genAI, directory: entry.directory.path, providers: names)
+                return (model, try GenAITokenizer(model: model))
+            }
+            for skip in model.providerSelection.skipped {
+                if let kind = candidates.first(where: { $0.genAIName == skip.provider }) {
+                    skipped.append(.init(provider: kind, reason: skip.reason))
+                }
+            }
+            let chosen = candidates.first { $0.genAIName == model.providerSelection.chosen } ?? .cpu
+            let selection = ProviderSelection(chosen: chosen, skipped: skipped)
+            logger.info("loaded \(id) on \(selection) (context \(model.contextLength) tokens)")
+            registry.record(LoadedModelInfo(id: id, kind: .chat, provider: selection))
+            return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection,
+                              scheduler: GenerationScheduler(maxParallel: configuration.maxParallelGenerations,
+                                                             maxQueued: configuration.maxQueuedGenerations))
+        }
+        chatLoads[id] = load
+        do {
+            let engine = try await load.value
+            if !loadedChatEngines.contains(where: { $0 === engine }) { loadedChatEngines.append(engine) }
+            return engine
+        } catch {
+            chatLoads[id] = nil
+            logger.error("cannot load \(id): \(error)")
+            if let error = error as? GatewayError { throw error }
+            throw GatewayError.unavailable("The model '\(id)' could not be loaded: \(error)", code: "model_load_failed")
+        }
+    }
+
+    /// Generations running now, over every chat model.
+    public func activeGenerations() -> Int {
+        loadedChatEngines.reduce(0) { $0 + $1.scheduler.activeCount }
+    }
+
+    /// Loads every model in the catalog (used at start so the first request does not pay for it).
     public func preload() async {
-        for entry in catalog.entries where entry.kind == .embedding {
-            _ = try? await embeddingService(id: entry.id)
+        for entry in catalog.entries {
+            switch entry.kind {
+            case .embedding: _ = try? await embeddingService(id: entry.id)
+            case .chat: _ = try? await chatEngine(id: entry.id)
+            }
         }
     }
 

@@ -39,6 +39,8 @@ func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
     routes.add(.get, "/v1/models")
     routes.add(.get, "/v1/models/{id}")
     routes.add(.post, "/v1/embeddings")
+    routes.add(.post, "/v1/chat/completions")
+    routes.add(.post, "/v1/completions")
     router.add(middleware: ErrorMiddleware(maxBodyBytes: state.configuration.maxBodyBytes, routes: routes))
 
     let health = HealthRoutes(state: state)
@@ -48,6 +50,9 @@ func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }
     let embeddings = EmbeddingRoutes(state: state)
     router.post("/v1/embeddings") { request, _ in try await embeddings.create(request) }
+    let chat = ChatRoutes(state: state)
+    router.post("/v1/chat/completions") { request, _ in try await chat.chat(request) }
+    router.post("/v1/completions") { request, _ in try await chat.completion(request) }
     return router
 }
 

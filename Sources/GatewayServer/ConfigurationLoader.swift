@@ -38,6 +38,10 @@ public enum ConfigurationLoader {
             flag: "--embedding-batch-wait-ms", help: "how long a queued text waits for batch company, ms (2)"),
         Key(file: "embedding_truncate", environment: "AIGW_EMBEDDING_TRUNCATE", flag: "--embedding-truncate",
             help: "cut over-long embedding inputs instead of refusing them (false)"),
+        Key(file: "max_parallel_generations", environment: "AIGW_MAX_PARALLEL_GENERATIONS",
+            flag: "--max-parallel-generations", help: "chat generations running at once (4)"),
+        Key(file: "max_queued_generations", environment: "AIGW_MAX_QUEUED_GENERATIONS",
+            flag: "--max-queued-generations", help: "chat generations waiting for a slot before 429 (64)"),
         Key(file: "preload_models", environment: "AIGW_PRELOAD_MODELS", flag: "--preload-models",
             help: "load embedding models at start rather than on first use (true)"),
         Key(file: "log_level", environment: "AIGW_LOG_LEVEL", flag: "--log-level",
@@ -144,6 +148,8 @@ public enum ConfigurationLoader {
             configuration.embeddingBatchWaitMilliseconds = number
         case "embedding_truncate": configuration.embeddingTruncate = try boolean()
         case "preload_models": configuration.preloadModels = try boolean()
+        case "max_parallel_generations": configuration.maxParallelGenerations = try integer(in: 1...256)
+        case "max_queued_generations": configuration.maxQueuedGenerations = try integer(in: 0...100_000)
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value.lowercased()) else {

@@ -44,3 +44,18 @@ public enum ExecutionProviderKind: String, Sendable, CaseIterable, Codable {
         self = kind
     }
 }
+
+extension ExecutionProviderKind {
+    /// onnxruntime-genai's name for the provider in `genai_config.json` / `OgaConfigAppendProvider`.
+    public var genAIName: String {
+        switch self {
+        case .qnn: "qnn"
+        case .dml: "dml"
+        case .cuda: "cuda"
+        case .tensorrt: "NvTensorRtRtx"
+        case .openvino: "OpenVINO"
+        case .coreml: "coreml"
+        case .cpu: "cpu"
+        }
+    }
+}

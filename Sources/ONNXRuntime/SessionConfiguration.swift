@@ -29,10 +29,20 @@ public struct ProviderSelection: Sendable, Equatable, CustomStringConvertible {
     public struct Skip: Sendable, Equatable {
         public let provider: ExecutionProviderKind
         public let reason: String
+
+        public init(provider: ExecutionProviderKind, reason: String) {
+            self.provider = provider
+            self.reason = reason
+        }
     }
 
     public let chosen: ExecutionProviderKind
     public let skipped: [Skip]
+
+    public init(chosen: ExecutionProviderKind, skipped: [Skip]) {
+        self.chosen = chosen
+        self.skipped = skipped
+    }
 
     /// e.g. `CPUExecutionProvider (skipped cuda: not in this ONNX Runtime build; qnn: ...)`.
     public var description: String {

@@ -20,12 +20,15 @@ struct BenchEmbeddingsClient: Sendable {
     let http: HTTPClient
     let baseURL: String
     let model: String
+    /// Sends `"truncate": true` when set.
+    let truncate: Bool
     let timeoutSeconds: Int64
 
     /// Encodes a request whose `input` is an array of `texts`, or with `single` the one text as a string.
     func payload(texts: [String], single: Bool) throws -> Payload {
         let input: BenchEmbeddingsRequest.Input = single && texts.count == 1 ? .single(texts[0]) : .many(texts)
-        let body = try JSONEncoder().encode(BenchEmbeddingsRequest(model: model, input: input))
+        let request = BenchEmbeddingsRequest(model: model, input: input, truncate: truncate ? true : nil)
+        let body = try JSONEncoder().encode(request)
         return Payload(body: body, expected: texts.count)
     }
 
@@ -60,7 +63,8 @@ struct BenchEmbeddingsClient: Sendable {
     /// The embedding dimension when `body` is a valid answer for `expected` inputs.
     static func check(_ body: Data, expected: Int) -> Swift.Result<Int, BenchError> {
         guard let decoded = try? JSONDecoder().decode(BenchEmbeddingsResponse.self, from: body) else {
-            return .failure(BenchError("the body is not an embeddings list: \(String(decoding: body.prefix(200), as: UTF8.self))"))
+            let text = String(decoding: body.prefix(200), as: UTF8.self)
+            return .failure(BenchError("the body is not an embeddings list: \(text)"))
         }
         guard decoded.data.count == expected else {
             return .failure(BenchError("\(decoded.data.count) embeddings for \(expected) inputs"))

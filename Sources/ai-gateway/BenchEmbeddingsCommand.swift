@@ -29,7 +29,7 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
     var texts: String?
 
     @Option(name: .customLong("text-count"), help: "How many texts to generate.")
-    var textCount = 1024
+    var textCount = 512
 
     @Option(help: "Seed of the text generator.")
     var seed: UInt64 = 42
@@ -50,10 +50,13 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
     var concurrency = 16
 
     @Option(help: "Unmeasured requests before each scenario (the concurrent one sends at least --concurrency).")
-    var warmup = 5
+    var warmup = 3
 
     @Option(help: "Seconds one request may take.")
     var timeout: Int64 = 120
+
+    @Flag(inversion: .prefixedNo, help: "Send \"truncate\": true: texts over the model's limit are cut, not refused.")
+    var truncate = true
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -96,17 +99,19 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
             let sampler = BenchMemorySampler(
                 source: serverPID.map { .process($0) } ?? .health(http, baseURL: baseURL))
             try await Self.checkReachable(http: http, baseURL: baseURL)
-            let client = BenchEmbeddingsClient(http: http, baseURL: baseURL, model: model, timeoutSeconds: timeout)
-            let runner = BenchScenarioRunner(client: client, sampler: sampler)
+            let client = BenchEmbeddingsClient(
+                http: http, baseURL: baseURL, model: model, truncate: truncate, timeoutSeconds: timeout)
+            let runner = BenchScenarioRunner(client: client, sampler: sampler, serverPID: serverPID)
             var results: [String: BenchScenarioResult] = [:]
             for scenario in scenarios {
                 let plan = try plan(scenario, texts: texts, client: client)
                 Self.progress("\(scenario.rawValue): \(plan.description); warmup \(plan.warmup), "
                     + "then \(plan.requests) requests (at most \(Self.seconds(duration)) s)")
                 let result = await runner.run(plan)
-                Self.progress("\(scenario.rawValue): \(BenchEmbeddingsReport.format(result.textsPerSecond, 1)) texts/s, "
-                    + "p50 \(result.latencyMs.map { BenchEmbeddingsReport.format($0.p50, 2) } ?? "-") ms, "
-                    + "\(result.failed) failed")
+                let p50 = result.latencyMs.map { BenchEmbeddingsReport.format($0.p50, 2) } ?? "-"
+                Self.progress("\(scenario.rawValue): \(BenchEmbeddingsReport.format(result.textsPerSecond, 1)) "
+                    + "texts/s, p50 \(p50) ms, "
+                    + "\(result.failed) failed (warmup: \(result.warmupFailed))")
                 results[scenario.rawValue] = result
             }
             let peak = results.values.compactMap(\.peakRSSBytes).max()
@@ -124,10 +129,10 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
             model: model,
             texts: Self.describe(texts, source: source, batchSize: batchSize, singleText: singleText),
             settings: .init(requests: requests, durationLimitSeconds: duration, warmup: warmup,
-                            concurrency: concurrency, timeoutSeconds: timeout),
+                            concurrency: concurrency, timeoutSeconds: timeout, truncate: truncate),
             memory: memory,
             scenarios: results,
-            failed: results.values.map(\.failed).reduce(0, +)
+            failed: results.values.map { $0.failed + $0.warmupFailed }.reduce(0, +)
         )
         if json {
             let encoder = JSONEncoder()

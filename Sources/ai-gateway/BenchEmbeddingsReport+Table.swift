@@ -11,7 +11,7 @@ extension BenchEmbeddingsReport {
             + "single text: \"\(texts.singleText)\"")
         lines.append("")
         let header = ["scenario", "in-flight", "inputs/req", "requests", "failed", "seconds", "texts/s", "req/s",
-                      "p50 ms", "p95 ms", "p99 ms", "peak RSS"]
+                      "p50 ms", "p95 ms", "p99 ms", "peak RSS", "bench CPU", "other CPU"]
         var rows = [header]
         for name in BenchScenario.allCases.map(\.rawValue) {
             guard let result = scenarios[name] else { continue }
@@ -28,6 +28,8 @@ extension BenchEmbeddingsReport {
                 result.latencyMs.map { Self.format($0.p95, 2) } ?? "-",
                 result.latencyMs.map { Self.format($0.p99, 2) } ?? "-",
                 result.peakRSSBytes.map(Self.mebibytes) ?? "-",
+                result.cpu.benchSeconds.map { Self.format($0, 1) + " s" } ?? "-",
+                result.cpu.otherSeconds.map { Self.format($0, 1) + " s" } ?? "-",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -43,6 +45,8 @@ extension BenchEmbeddingsReport {
             memoryLine += ", VmHWM \(Self.mebibytes(highWaterMark))"
         }
         lines.append(memoryLine + " (\(memory.source))")
+        lines.append("bench CPU: this client's CPU time; other CPU: busy time of every process but the bench and the "
+            + "server (needs --server-pid), during the measured requests; much above 0 means disturbed numbers")
         for name in BenchScenario.allCases.map(\.rawValue) {
             guard let result = scenarios[name] else { continue }
             if result.stoppedBy == "duration" {
@@ -50,7 +54,7 @@ extension BenchEmbeddingsReport {
                     + "after \(result.requests) requests")
             }
             if let error = result.firstError {
-                lines.append("\(name): \(result.failed) failed; first: \(error)")
+                lines.append("\(name): \(result.failed) failed, \(result.warmupFailed) in the warmup; first: \(error)")
             }
         }
         return lines.joined(separator: "\n")

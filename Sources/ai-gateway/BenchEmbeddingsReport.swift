@@ -20,6 +20,7 @@ struct BenchEmbeddingsReport: Encodable, Sendable {
         let warmup: Int
         let concurrency: Int
         let timeoutSeconds: Int64
+        let truncate: Bool
     }
 
     /// The server's memory while the scenarios ran.
@@ -40,5 +41,6 @@ struct BenchEmbeddingsReport: Encodable, Sendable {
     let settings: Settings
     let memory: Memory
     let scenarios: [String: BenchScenarioResult]
+    /// Failed requests of all scenarios, warmups included: the run exits non-zero when this is not 0.
     let failed: Int
 }

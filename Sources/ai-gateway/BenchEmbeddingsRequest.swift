@@ -1,4 +1,5 @@
-/// The request body the benchmark sends: `{model, input}` with `input` a string or an array of strings.
+/// The request body the benchmark sends: `{model, input, truncate}` with `input` a string or an array of strings;
+/// `truncate` (the gateway's extension: cut over-long inputs at the model's limit) is left out when nil.
 struct BenchEmbeddingsRequest: Encodable {
     enum Input: Encodable {
         case single(String)
@@ -15,4 +16,5 @@ struct BenchEmbeddingsRequest: Encodable {
 
     let model: String
     let input: Input
+    let truncate: Bool?
 }

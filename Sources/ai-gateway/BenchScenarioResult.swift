@@ -8,6 +8,8 @@ struct BenchScenarioResult: Encodable, Sendable {
     let requests: Int
     let succeeded: Int
     let failed: Int
+    /// Failed warmup requests (not in `failed`, but they fail the run too).
+    let warmupFailed: Int
     let texts: Int
     let seconds: Double
     let textsPerSecond: Double
@@ -17,5 +19,7 @@ struct BenchScenarioResult: Encodable, Sendable {
     /// `requests` when every planned request was sent, `duration` when the time limit cut the run short.
     let stoppedBy: String
     let peakRSSBytes: Int?
+    /// CPU time of the machine, the bench, the server and everything else during the measured requests.
+    let cpu: BenchCPUSnapshot.Usage
     let firstError: String?
 }

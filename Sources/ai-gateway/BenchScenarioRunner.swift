@@ -15,11 +15,14 @@ struct BenchScenarioRunner: Sendable {
 
     let client: BenchEmbeddingsClient
     let sampler: BenchMemorySampler
+    /// The server's pid, for its CPU time; nil when unknown.
+    let serverPID: Int32?
 
     func run(_ plan: Plan) async -> BenchScenarioResult {
         let warmup = await send(plan, count: plan.warmup, deadline: nil)
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = BenchCPUSnapshot.now(serverPID: serverPID)
         let (tally, peak) = await withTaskGroup(of: Part.self) { group in
             group.addTask { .peak(await sampler.peakUntilCancelled()) }
             group.addTask { .tally(await send(plan, count: plan.requests, deadline: start + plan.duration)) }
@@ -36,6 +39,7 @@ struct BenchScenarioRunner: Sendable {
             }
             return (tally, peak)
         }
+        let cpu = BenchCPUSnapshot.now(serverPID: serverPID).usage(since: cpuStart)
         let seconds = BenchLatencySummary.milliseconds(tally.end.map { $0 - start } ?? .zero) / 1_000
         return BenchScenarioResult(
             name: plan.name,
@@ -45,7 +49,8 @@ struct BenchScenarioRunner: Sendable {
             warmupRequests: plan.warmup,
             requests: tally.succeeded + tally.failed,
             succeeded: tally.succeeded,
-            failed: tally.failed + warmup.failed,
+            failed: tally.failed,
+            warmupFailed: warmup.failed,
             texts: tally.texts,
             seconds: seconds,
             textsPerSecond: seconds > 0 ? Double(tally.texts) / seconds : 0,
@@ -54,6 +59,7 @@ struct BenchScenarioRunner: Sendable {
             dimensions: tally.dimensions ?? warmup.dimensions,
             stoppedBy: tally.stoppedByDuration ? "duration" : "requests",
             peakRSSBytes: peak,
+            cpu: cpu,
             firstError: warmup.firstError ?? tally.firstError
         )
     }

@@ -43,6 +43,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("embedding-truncate"), help: "Cut over-long embedding inputs: true or false (false).")
     var embeddingTruncate: Bool?
 
+    @Option(name: .customLong("max-parallel-generations"), help: "Chat generations running at once (4).")
+    var maxParallelGenerations: Int?
+
+    @Option(name: .customLong("max-queued-generations"), help: "Chat generations waiting before a 429 (64).")
+    var maxQueuedGenerations: Int?
+
     @Option(name: .customLong("preload-models"), help: "Load embedding models at start: true or false (true).")
     var preloadModels: Bool?
 
@@ -65,6 +71,8 @@ struct ConfigOptions: ParsableArguments {
         flags["embedding_batch_wait_ms"] = embeddingBatchWaitMs.map { String($0) }
         flags["embedding_truncate"] = embeddingTruncate.map { String($0) }
         flags["preload_models"] = preloadModels.map { String($0) }
+        flags["max_parallel_generations"] = maxParallelGenerations.map(String.init)
+        flags["max_queued_generations"] = maxQueuedGenerations.map(String.init)
         flags["log_level"] = logLevel
         do {
             return try ConfigurationLoader.load(configFile: config, flags: flags)

@@ -350,6 +350,8 @@ typedef const OrtApiBase *_Nullable (*AIGWOrtGetApiBaseFn)(void);
 
 // MARK: - onnxruntime-genai: opaque handles and the functions called (resolved with dlsym)
 
+#include <stdbool.h>
+
 typedef struct OgaResult OgaResult;
 typedef struct OgaConfig OgaConfig;
 typedef struct OgaModel OgaModel;
@@ -370,6 +372,102 @@ typedef OgaResult *_Nullable (*AIGWOgaCreateModelFromConfigFn)(const OgaConfig *
                                                                OgaModel *_Nullable *_Nonnull out);
 typedef void (*AIGWOgaDestroyConfigFn)(OgaConfig *_Nullable config);
 typedef void (*AIGWOgaDestroyModelFn)(OgaModel *_Nullable model);
+
+// Element types of an OgaTensor (values as upstream; only float32 is used).
+typedef enum AIGWOgaElementType {
+    AIGW_OGA_ELEMENT_TYPE_UNDEFINED = 0,
+    AIGW_OGA_ELEMENT_TYPE_FLOAT32 = 1,
+    AIGW_OGA_ELEMENT_TYPE_INT32 = 6,
+    AIGW_OGA_ELEMENT_TYPE_INT64 = 7,
+    AIGW_OGA_ELEMENT_TYPE_FLOAT16 = 10,
+} AIGWOgaElementType;
+
+typedef struct OgaSequences OgaSequences;
+typedef struct OgaTokenizer OgaTokenizer;
+typedef struct OgaTokenizerStream OgaTokenizerStream;
+typedef struct OgaGeneratorParams OgaGeneratorParams;
+typedef struct OgaGenerator OgaGenerator;
+typedef struct OgaTensor OgaTensor;
+
+// Strings the library returns to the caller (decode, chat template) are freed with OgaDestroyString.
+typedef void (*AIGWOgaDestroyStringFn)(const char *_Nullable string);
+
+// Token sequences: an array of token arrays.
+typedef OgaResult *_Nullable (*AIGWOgaCreateSequencesFn)(OgaSequences *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroySequencesFn)(OgaSequences *_Nullable sequences);
+typedef size_t (*AIGWOgaSequencesCountFn)(const OgaSequences *_Nonnull sequences);
+typedef OgaResult *_Nullable (*AIGWOgaAppendTokenSequenceFn)(const int32_t *_Nonnull tokens, size_t token_count,
+                                                             OgaSequences *_Nonnull sequences);
+typedef size_t (*AIGWOgaSequencesGetSequenceCountFn)(const OgaSequences *_Nonnull sequences, size_t index);
+typedef const int32_t *_Nullable (*AIGWOgaSequencesGetSequenceDataFn)(const OgaSequences *_Nonnull sequences,
+                                                                      size_t index);
+
+// Tokenizer and its incremental decoder.
+typedef OgaResult *_Nullable (*AIGWOgaCreateTokenizerFn)(const OgaModel *_Nonnull model,
+                                                         OgaTokenizer *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyTokenizerFn)(OgaTokenizer *_Nullable tokenizer);
+typedef OgaResult *_Nullable (*AIGWOgaTokenizerEncodeFn)(const OgaTokenizer *_Nonnull tokenizer,
+                                                         const char *_Nonnull text, OgaSequences *_Nonnull sequences);
+typedef OgaResult *_Nullable (*AIGWOgaTokenizerDecodeFn)(const OgaTokenizer *_Nonnull tokenizer,
+                                                         const int32_t *_Nullable tokens, size_t token_count,
+                                                         const char *_Nullable *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaTokenizerApplyChatTemplateFn)(const OgaTokenizer *_Nonnull tokenizer,
+                                                                    const char *_Nullable template_str,
+                                                                    const char *_Nonnull messages,
+                                                                    const char *_Nullable tools,
+                                                                    bool add_generation_prompt,
+                                                                    const char *_Nullable *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaCreateTokenizerStreamFn)(const OgaTokenizer *_Nonnull tokenizer,
+                                                               OgaTokenizerStream *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyTokenizerStreamFn)(OgaTokenizerStream *_Nullable stream);
+// The returned chunk is owned by the stream and valid until its next call.
+typedef OgaResult *_Nullable (*AIGWOgaTokenizerStreamDecodeFn)(OgaTokenizerStream *_Nonnull stream, int32_t token,
+                                                               const char *_Nullable *_Nonnull out);
+
+// Generator parameters (search options by name).
+typedef OgaResult *_Nullable (*AIGWOgaCreateGeneratorParamsFn)(const OgaModel *_Nonnull model,
+                                                               OgaGeneratorParams *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyGeneratorParamsFn)(OgaGeneratorParams *_Nullable params);
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorParamsSetSearchNumberFn)(OgaGeneratorParams *_Nonnull params,
+                                                                        const char *_Nonnull name, double value);
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorParamsSetSearchBoolFn)(OgaGeneratorParams *_Nonnull params,
+                                                                      const char *_Nonnull name, bool value);
+
+// Generator: the decode loop's state (KV cache, search, logits).
+typedef OgaResult *_Nullable (*AIGWOgaCreateGeneratorFn)(const OgaModel *_Nonnull model,
+                                                         const OgaGeneratorParams *_Nonnull params,
+                                                         OgaGenerator *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyGeneratorFn)(OgaGenerator *_Nullable generator);
+typedef bool (*AIGWOgaGeneratorIsDoneFn)(OgaGenerator *_Nonnull generator);
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorAppendTokensFn)(OgaGenerator *_Nonnull generator,
+                                                               const int32_t *_Nonnull tokens, size_t token_count);
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorAppendTokenSequencesFn)(OgaGenerator *_Nonnull generator,
+                                                                       const OgaSequences *_Nonnull sequences);
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorGenerateNextTokenFn)(OgaGenerator *_Nonnull generator);
+// The returned tokens (one per batch row) are valid until the generator's next call.
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorGetNextTokensFn)(const OgaGenerator *_Nonnull generator,
+                                                                const int32_t *_Nullable *_Nonnull out,
+                                                                size_t *_Nonnull out_count);
+// Returns a CPU copy of the last step's logits, owned by the caller (OgaDestroyTensor).
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorGetLogitsFn)(OgaGenerator *_Nonnull generator,
+                                                            OgaTensor *_Nullable *_Nonnull out);
+// Copies the tensor's values over the logits the next token is chosen from.
+typedef OgaResult *_Nullable (*AIGWOgaGeneratorSetLogitsFn)(OgaGenerator *_Nonnull generator,
+                                                            OgaTensor *_Nonnull tensor);
+typedef size_t (*AIGWOgaGeneratorTokenCountFn)(const OgaGenerator *_Nonnull generator);
+
+// Tensors. A tensor made from a caller's buffer does not own it: the buffer must outlive the tensor.
+typedef OgaResult *_Nullable (*AIGWOgaCreateTensorFromBufferFn)(void *_Nullable data,
+                                                                const int64_t *_Nonnull shape_dims,
+                                                                size_t shape_dims_count,
+                                                                AIGWOgaElementType element_type,
+                                                                OgaTensor *_Nullable *_Nonnull out);
+typedef void (*AIGWOgaDestroyTensorFn)(OgaTensor *_Nullable tensor);
+typedef OgaResult *_Nullable (*AIGWOgaTensorGetTypeFn)(OgaTensor *_Nonnull tensor, AIGWOgaElementType *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaTensorGetShapeRankFn)(OgaTensor *_Nonnull tensor, size_t *_Nonnull out);
+typedef OgaResult *_Nullable (*AIGWOgaTensorGetShapeFn)(OgaTensor *_Nonnull tensor, int64_t *_Nonnull shape_dims,
+                                                        size_t shape_dims_count);
+typedef OgaResult *_Nullable (*AIGWOgaTensorGetDataFn)(OgaTensor *_Nonnull tensor, void *_Nullable *_Nonnull out);
 
 #pragma clang diagnostic pop
 

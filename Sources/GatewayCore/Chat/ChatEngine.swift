@@ -1,0 +1,90 @@
+import Foundation
+import ONNXRuntime
+
+/// A chat model served by onnxruntime-genai: renders prompts with the model's own template, counts tokens, and
+/// runs generations on threads of their own under a `GenerationScheduler`.
+public final class ChatEngine: Sendable {
+    public let id: String
+    public let model: GenAIModel
+    public let tokenizer: GenAITokenizer
+    public let scheduler: GenerationScheduler
+    /// The execution provider onnxruntime-genai runs on, and why preferred ones were skipped.
+    public let provider: ProviderSelection
+
+    public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
+                scheduler: GenerationScheduler) {
+        self.id = id
+        self.model = model
+        self.tokenizer = tokenizer
+        self.provider = provider
+        self.scheduler = scheduler
+    }
+
+    public var contextLength: Int { model.contextLength }
+
+    /// The prompt tokens for chat `messages` (role, text), rendered by the model's chat template with the
+    /// assistant turn opened.
+    public func promptTokens(messages: [(role: String, content: String)]) throws -> [Int32] {
+        let objects = messages.map { ["role": $0.role, "content": $0.content] }
+        let data = try JSONSerialization.data(withJSONObject: objects)
+        let rendered: String
+        do {
+            rendered = try tokenizer.applyChatTemplate(messagesJSON: String(decoding: data, as: UTF8.self),
+                                                       addGenerationPrompt: true)
+        } catch let error as OrtError {
+            throw GatewayError.invalidRequest("The model '\(id)' cannot render chat messages: \(error.message)",
+                                              param: "messages", code: "chat_template_error")
+        }
+        return try tokenizer.encode(rendered)
+    }
+
+    /// The prompt tokens of a plain text prompt (legacy completions).
+    public func promptTokens(text: String) throws -> [Int32] {
+        try tokenizer.encode(text)
+    }
+
+    /// Starts one generation after `prompt` once a scheduler slot is free: throws 429 at once when the queue is
+    /// full. The stream yields text pieces, then one `.finished`. Ending the consumer (or cancelling its task)
+    /// stops the generation before its next token and frees the slot.
+    public func start(prompt: [Int32], parameters: GenerationParameters) async throws
+        -> AsyncThrowingStream<GenerationEvent, any Error>
+    {
+        let ticket = try await scheduler.acquire()
+        let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
+        let stop = StopFlag()
+        let scheduler = self.scheduler
+        let loop = GenerationLoop(engine: self, prompt: prompt, parameters: parameters, stop: stop)
+        continuation.onTermination = { _ in stop.set() }
+        let thread = Thread {
+            do {
+                try loop.run { continuation.yield($0) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+            scheduler.release(ticket)
+        }
+        thread.name = "generate-\(id)"
+        thread.stackSize = 4 << 20
+        thread.start()
+        return stream
+    }
+}
+
+/// A one-way flag a consumer sets to stop a generation; the generation thread checks it before every token.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    func set() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GatewayCore
+import Hummingbird
+import OpenAIAPI
+
+/// `POST /v1/chat/completions` and `POST /v1/completions`: validate, render and count the prompt, check the
+/// context, admit through the scheduler, then answer with one JSON body or an SSE stream.
+struct ChatRoutes: Sendable {
+    let state: GatewayState
+
+    func chat(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.decode(ChatCompletionRequest.self, from: request,
+                                                 limit: state.configuration.maxBodyBytes)
+        let engine = try await state.manager.chatEngine(id: body.model)
+        let prompt = try engine.promptTokens(messages: body.messages.map { ($0.role.rawValue, $0.content) })
+        try GenerationRunner.checkContext(promptTokens: prompt.count, maxTokens: body.maxTokens,
+                                          contextLength: engine.contextLength, param: "messages")
+        let streams = try await GenerationRunner.start(engine: engine, prompt: prompt,
+                                                       parameters: body.generationParameters(), count: body.n)
+        let id = ChatCompletionResponse.makeID()
+        let created = Int(Date().timeIntervalSince1970)
+        let fingerprint = GenerationRunner.fingerprint(engine)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
+        guard body.stream else {
+            let choices = try await GenerationRunner.gather(streams)
+            let response = ChatCompletionResponse(
+                id: id, created: created, model: body.model,
+                choices: choices.map {
+                    .init(content: $0.text, logprobs: body.logprobs ? $0.logprobs : nil, finishReason: $0.finishReason)
+                },
+                usage: GenerationUsage(promptTokens: prompt.count,
+                                       completionTokens: choices.reduce(0) { $0 + $1.completionTokens }),
+                systemFingerprint: fingerprint)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
+        }
+        let writer = ChatCompletionChunkWriter(id: id, created: created, model: body.model,
+                                               systemFingerprint: fingerprint, includeUsage: body.includeUsage,
+                                               logprobs: body.logprobs)
+        let count = body.n
+        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage) { chunks in
+            for index in 0..<count { chunks.append(writer.roleChunk(index: index)) }
+        } event: { index, event in
+            writer.chunk(for: event, index: index)
+        } usage: { completionTokens in
+            writer.usageChunk(GenerationUsage(promptTokens: prompt.count, completionTokens: completionTokens))
+        }
+    }
+
+    func completion(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.decode(CompletionRequest.self, from: request,
+                                                 limit: state.configuration.maxBodyBytes)
+        let engine = try await state.manager.chatEngine(id: body.model)
+        let prompts = try body.prompts.map { try engine.promptTokens(text: $0) }
+        for (index, prompt) in prompts.enumerated() {
+            try GenerationRunner.checkContext(promptTokens: prompt.count, maxTokens: body.maxTokens,
+                                              contextLength: engine.contextLength,
+                                              param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]")
+        }
+        var streams: [AsyncThrowingStream<GenerationEvent, any Error>] = []
+        for prompt in prompts {
+            streams += try await GenerationRunner.start(engine: engine, prompt: prompt,
+                                                        parameters: body.generationParameters(), count: body.n)
+        }
+        let promptTokens = prompts.reduce(0) { $0 + $1.count }
+        let echoes = body.prompts.flatMap { Array(repeating: body.echo ? $0 : "", count: body.n) }
+        let id = CompletionResponse.makeID()
+        let created = Int(Date().timeIntervalSince1970)
+        let fingerprint = GenerationRunner.fingerprint(engine)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
+        let logprobs = body.logprobs != nil
+        guard body.stream else {
+            let choices = try await GenerationRunner.gather(streams)
+            let response = CompletionResponse(
+                id: id, created: created, model: body.model,
+                choices: choices.enumerated().map { index, choice in
+                    .init(text: echoes[index] + choice.text, logprobs: logprobs ? choice.logprobs : nil,
+                          textOffset: echoes[index].unicodeScalars.count, finishReason: choice.finishReason)
+                },
+                usage: GenerationUsage(promptTokens: promptTokens,
+                                       completionTokens: choices.reduce(0) { $0 + $1.completionTokens }),
+                systemFingerprint: fingerprint)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
+        }
+        let writer = CompletionChunkWriter(id: id, created: created, model: body.model, systemFingerprint: fingerprint,
+                                           includeUsage: body.includeUsage, logprobs: logprobs)
+        let offsets = OffsetTracker(echoes: echoes)
+        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage) { chunks in
+            for (index, echo) in echoes.enumerated() where !echo.isEmpty {
+                chunks.append(writer.textChunk(index: index, text: echo))
+            }
+        } event: { index, event in
+            let offset = offsets.advance(index: index, event: event)
+            return writer.chunk(for: event, index: index, textOffset: offset)
+        } usage: { completionTokens in
+            writer.usageChunk(GenerationUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+        }
+    }
+}
+
+/// Each legacy choice's running text offset (in Unicode scalars), for `text_offset` in streamed logprobs.
+final class OffsetTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offsets: [Int]
+
+    init(echoes: [String]) { offsets = echoes.map { $0.unicodeScalars.count } }
+
+    /// The offset at which `event`'s text starts, advancing past it.
+    func advance(index: Int, event: GenerationEvent) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let start = offsets[index]
+        if case .text(let text, _) = event { offsets[index] += text.unicodeScalars.count }
+        return start
+    }
+}
+
+extension HTTPFields {
+    /// Which execution provider served the response.
+    static let executionProviderName = "X-Execution-Provider"
+}
