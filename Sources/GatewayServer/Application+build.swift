@@ -44,7 +44,7 @@ func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
     router.add(middleware: ErrorMiddleware(maxBodyBytes: state.configuration.maxBodyBytes, routes: routes))
 
     let health = HealthRoutes(state: state)
-    router.get("/health") { _, _ in health.report() }
+    router.get("/health") { _, _ in await health.report() }
     let models = ModelRoutes(state: state)
     router.get("/v1/models") { _, _ in models.list() }
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }

@@ -54,10 +54,13 @@ struct HealthReport: Encodable {
     let genai: Library
     let providers: [String]
     let models: [Model]
+    /// Chat generations running now.
+    let activeGenerations: Int
     let memory: Memory
 
     enum CodingKeys: String, CodingKey {
         case status, version, onnxruntime, genai, providers, models, memory
         case uptimeSeconds = "uptime_seconds"
+        case activeGenerations = "active_generations"
     }
 }

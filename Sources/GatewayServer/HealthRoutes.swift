@@ -7,7 +7,7 @@ import OpenAIAPI
 struct HealthRoutes: Sendable {
     let state: GatewayState
 
-    func report() -> Response {
+    func report() async -> Response {
         let runtime = state.runtime
         let healthy = runtime.onnxRuntimeStatus.available && runtime.genAIStatus.available
         let models = state.models.all.map { info in
@@ -23,6 +23,7 @@ struct HealthRoutes: Sendable {
             genai: .init(runtime.genAIStatus),
             providers: runtime.availableProviders,
             models: models,
+            activeGenerations: await state.manager.activeGenerations(),
             memory: .init(rssBytes: ProcessMemory.residentBytes(), systemUsedPercent: ProcessMemory.systemUsedPercent())
         )
         return JSONResponse.make(report)

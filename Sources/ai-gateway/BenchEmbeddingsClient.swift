@@ -54,28 +54,29 @@ struct BenchEmbeddingsClient: Sendable {
             let text = String(decoding: bytes.prefix(300), as: UTF8.self)
             return Result(latency: latency, error: "HTTP \(status): \(text)", dimensions: nil)
         }
-        switch Self.check(bytes, expected: payload.expected) {
-        case .success(let dimensions): return Result(latency: latency, error: nil, dimensions: dimensions)
-        case .failure(let problem): return Result(latency: latency, error: problem.message, dimensions: nil)
+        do {
+            return Result(latency: latency, error: nil, dimensions: try Self.check(bytes, expected: payload.expected))
+        } catch {
+            return Result(latency: latency, error: "\(error)", dimensions: nil)
         }
     }
 
-    /// The embedding dimension when `body` is a valid answer for `expected` inputs.
-    static func check(_ body: Data, expected: Int) -> Swift.Result<Int, BenchError> {
+    /// The embedding dimension when `body` is a valid answer for `expected` inputs; else throws what is wrong.
+    static func check(_ body: Data, expected: Int) throws -> Int {
         guard let decoded = try? JSONDecoder().decode(BenchEmbeddingsResponse.self, from: body) else {
             let text = String(decoding: body.prefix(200), as: UTF8.self)
-            return .failure(BenchError("the body is not an embeddings list: \(text)"))
+            throw CommandFailure("the body is not an embeddings list: \(text)")
         }
         guard decoded.data.count == expected else {
-            return .failure(BenchError("\(decoded.data.count) embeddings for \(expected) inputs"))
+            throw CommandFailure("\(decoded.data.count) embeddings for \(expected) inputs")
         }
         guard Set(decoded.data.map(\.index)) == Set(0..<expected) else {
-            return .failure(BenchError("the indexes are not 0..<\(expected)"))
+            throw CommandFailure("the indexes are not 0..<\(expected)")
         }
         let dimensions = Set(decoded.data.map(\.embedding.count))
         guard dimensions.count == 1, let dimension = dimensions.first, dimension > 0 else {
-            return .failure(BenchError("embeddings of different or zero lengths: \(dimensions.sorted())"))
+            throw CommandFailure("embeddings of different or zero lengths: \(dimensions.sorted())")
         }
-        return .success(dimension)
+        return dimension
     }
 }

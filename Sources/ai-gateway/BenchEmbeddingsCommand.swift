@@ -189,10 +189,10 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw BenchError("cannot read --texts \(path): \(error.localizedDescription)")
+            throw CommandFailure("cannot read --texts \(path): \(error.localizedDescription)")
         }
         guard let loaded = try? JSONDecoder().decode([String].self, from: data), !loaded.isEmpty else {
-            throw BenchError("--texts \(path) is not a non-empty JSON array of strings")
+            throw CommandFailure("--texts \(path) is not a non-empty JSON array of strings")
         }
         return (loaded, path)
     }
@@ -205,7 +205,7 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
             let response = try await http.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw BenchError("no server answers at \(baseURL): \(error)")
+            throw CommandFailure("no server answers at \(baseURL): \(error)")
         }
     }
 

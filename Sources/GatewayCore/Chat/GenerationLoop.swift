@@ -22,8 +22,11 @@ struct GenerationLoop {
         var options = GenAISearchOptions(maxLength: prompt.count + maxNew, doSample: !parameters.isGreedy)
         if !parameters.isGreedy {
             options.temperature = parameters.temperature ?? 1
-            options.topP = parameters.topP
-            options.topK = parameters.topK
+            // The model folder's genai_config.json may default to top_k 1 (greedy); OpenAI's default is the whole
+            // distribution, which onnxruntime-genai spells top_k 0. Its top_p only applies with top_k above 1, so
+            // nucleus sampling alone gets top_k = the vocabulary size.
+            options.topP = parameters.topP ?? 1
+            options.topK = parameters.topK ?? (parameters.topP == nil ? 0 : model.vocabularySize)
             options.randomSeed = parameters.seed.map { Int($0 & 0x7fff_ffff) }
         }
         let generator = try GenAIGenerator(model: model, options: options)

@@ -1,0 +1,357 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import GatewayServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The onnxruntime-genai Python API's greedy outputs on the default chat model (tools/genai_fixtures.py).
+private struct GenAIReference: Decodable {
+    struct Chat: Decodable {
+        let name: String
+        let messagesJSON: String
+        let promptIDs: [Int]
+        let greedyIDs: [Int]
+        let greedyText: String
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case messagesJSON = "messages_json"
+            case promptIDs = "prompt_ids"
+            case greedyIDs = "greedy_ids"
+            case greedyText = "greedy_text"
+        }
+
+        var messages: Any { (try? JSONSerialization.jsonObject(with: Data(messagesJSON.utf8))) ?? [] }
+    }
+
+    let newTokens: Int
+    let eosTokenIDs: [Int]
+    let chats: [Chat]
+
+    enum CodingKeys: String, CodingKey {
+        case chats
+        case newTokens = "new_tokens"
+        case eosTokenIDs = "eos_token_ids"
+    }
+
+    static let shared: GenAIReference? = {
+        let url = TestEnvironment.root.appendingPathComponent("Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
+        return try? JSONDecoder().decode(GenAIReference.self, from: Data(contentsOf: url))
+    }()
+}
+
+private let chatModel = "smollm2-135m-instruct"
+
+private func postJSON(_ client: some TestClientProtocol, _ uri: String, _ json: Any) async throws -> TestResponse {
+    let data = try JSONSerialization.data(withJSONObject: json)
+    return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
+                                    body: ByteBuffer(bytes: data))
+}
+
+/// The `data:` payloads of an SSE body, in order.
+private func sseEvents(_ body: ByteBuffer) -> [String] {
+    String(buffer: body).components(separatedBy: "\n\n").filter { !$0.isEmpty }.map {
+        $0.hasPrefix("data: ") ? String($0.dropFirst(6)) : "<not data: \($0)>"
+    }
+}
+
+private func chatContent(_ response: TestResponse) throws -> (content: String, finish: String, usage: [String: Int]) {
+    let object = try jsonObject(response.body)
+    let choice = try #require((object["choices"] as? [[String: Any]])?.first)
+    let message = try #require(choice["message"] as? [String: Any])
+    return (message["content"] as? String ?? "", choice["finish_reason"] as? String ?? "",
+            object["usage"] as? [String: Int] ?? [:])
+}
+
+@Suite("Chat and completions on the real default chat model")
+struct ChatRouteTests {
+    @Test("greedy output equals onnxruntime-genai's Python API on 5 prompts, with exact usage")
+    func greedyMatchesPython() async throws {
+        let reference = try #require(GenAIReference.shared, "Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
+        #expect(reference.chats.count == 5)
+        try await makeApplication().test(.router) { client in
+            for chat in reference.chats {
+                let response = try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": chat.messages, "temperature": 0,
+                    "max_tokens": reference.newTokens,
+                ])
+                #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
+                #expect(response.headers[.init("X-Execution-Provider")!] == "CPUExecutionProvider")
+                let (content, finish, usage) = try chatContent(response)
+                let generated = chat.greedyIDs.filter { !reference.eosTokenIDs.contains($0) }
+                // Python decodes all ids at once, so a character cut by the token limit shows as U+FFFD; the
+                // server's incremental decoder never emits a partial character.
+                let expectedText = generated.count < chat.greedyIDs.count ? chat.greedyText
+                    : String(chat.greedyText.reversed().drop { $0 == "\u{FFFD}" }.reversed())
+                #expect(content == expectedText, "\(chat.name)")
+                #expect(usage["prompt_tokens"] == chat.promptIDs.count, "\(chat.name)")
+                #expect(usage["completion_tokens"] == generated.count, "\(chat.name)")
+                #expect(usage["total_tokens"] == chat.promptIDs.count + generated.count)
+                #expect(finish == (generated.count < chat.greedyIDs.count ? "stop" : "length"), "\(chat.name)")
+            }
+        }
+    }
+
+    @Test("streaming gives the same text as non-streaming, in OpenAI's chunk sequence")
+    func streamingEqualsNonStreaming() async throws {
+        try await makeApplication().test(.router) { client in
+            let request: [String: Any] = [
+                "model": chatModel, "messages": [["role": "user", "content": "Name three colours."]],
+                "temperature": 0, "max_tokens": 24,
+            ]
+            let plain = try chatContent(try await postJSON(client, "/v1/chat/completions", request))
+            var streaming = request
+            streaming["stream"] = true
+            streaming["stream_options"] = ["include_usage": true]
+            let response = try await postJSON(client, "/v1/chat/completions", streaming)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "text/event-stream")
+            let events = sseEvents(response.body)
+            #expect(events.last == "[DONE]")
+            let chunks = try events.dropLast().map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            let ids = Set(chunks.compactMap { $0["id"] as? String })
+            #expect(ids.count == 1 && ids.first?.hasPrefix("chatcmpl-") == true)
+            #expect(chunks.allSatisfy { $0["object"] as? String == "chat.completion.chunk" })
+            let choices = chunks.map { ($0["choices"] as? [[String: Any]]) ?? [] }
+            let firstDelta = choices.first?.first?["delta"] as? [String: Any]
+            #expect(firstDelta?["role"] as? String == "assistant")
+            let text = choices.flatMap { $0 }.compactMap { ($0["delta"] as? [String: Any])?["content"] as? String }
+                .joined()
+            #expect(text == plain.content)
+            let finishes = choices.flatMap { $0 }.compactMap { $0["finish_reason"] as? String }
+            #expect(finishes == [plain.finish])
+            #expect(choices.last?.isEmpty == true, "the usage chunk has no choices")
+            #expect(chunks.last?["usage"] as? [String: Int] == plain.usage)
+        }
+    }
+
+    @Test("max_tokens ends with finish_reason length and the exact count; stop strings are never emitted")
+    func lengthAndStop() async throws {
+        try await makeApplication().test(.router) { client in
+            let messages = [["role": "user", "content": "Write a haiku about the sea."]]
+            let long = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 40,
+            ]))
+            #expect(long.finish == "length")
+            #expect(long.usage["completion_tokens"] == 40)
+            let short = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 5,
+            ]))
+            #expect(short.finish == "length")
+            #expect(short.usage["completion_tokens"] == 5)
+            #expect(long.content.hasPrefix(short.content))
+            // A stop string from the middle of the greedy text (spanning tokens): the text before it, reason stop.
+            let words = long.content.split(separator: " ")
+            try #require(words.count > 6)
+            let stop = words[3...4].joined(separator: " ")
+            let before = String(long.content[..<long.content.range(of: stop)!.lowerBound])
+            for stream in [false, true] {
+                let response = try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 40,
+                    "stop": ["zzzz-never", stop], "stream": stream,
+                ])
+                if stream {
+                    let text = sseEvents(response.body).dropLast().compactMap { event -> String? in
+                        let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
+                        let choice = (object?["choices"] as? [[String: Any]])?.first
+                        return (choice?["delta"] as? [String: Any])?["content"] as? String
+                    }.joined()
+                    #expect(text == before)
+                } else {
+                    let result = try chatContent(response)
+                    #expect(result.content == before)
+                    #expect(result.finish == "stop")
+                }
+            }
+        }
+    }
+
+    @Test("seed makes sampling reproducible; n=3 gives three choices")
+    func seedAndN() async throws {
+        try await makeApplication().test(.router) { client in
+            let request: [String: Any] = [
+                "model": chatModel, "messages": [["role": "user", "content": "Tell me a short story."]],
+                "temperature": 1.0, "top_p": 0.95, "seed": 1234, "max_tokens": 24,
+            ]
+            let first = try chatContent(try await postJSON(client, "/v1/chat/completions", request))
+            let second = try chatContent(try await postJSON(client, "/v1/chat/completions", request))
+            #expect(first.content == second.content)
+            var other = request
+            other["seed"] = 99
+            var three = request
+            three["n"] = 3
+            let response = try await postJSON(client, "/v1/chat/completions", three)
+            let object = try jsonObject(response.body)
+            let choices = try #require(object["choices"] as? [[String: Any]])
+            #expect(choices.map { $0["index"] as? Int } == [0, 1, 2])
+            let usage = try #require(object["usage"] as? [String: Int])
+            #expect(usage["completion_tokens"] == 72)
+            let contents = choices.compactMap { ($0["message"] as? [String: Any])?["content"] as? String }
+            #expect(contents.first == first.content, "choice 0 uses the request's seed")
+            #expect(Set(contents).count > 1, "different seeds per choice give different samples")
+        }
+    }
+
+    @Test("logprobs: OpenAI's shape, every value ≤ 0, the greedy token first among its alternatives")
+    func logprobs() async throws {
+        try await makeApplication().test(.router) { client in
+            let response = try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": [["role": "user", "content": "Count to five."]],
+                "temperature": 0, "max_tokens": 12, "logprobs": true, "top_logprobs": 3,
+            ])
+            #expect(response.status == .ok)
+            let object = try jsonObject(response.body)
+            let choice = try #require((object["choices"] as? [[String: Any]])?.first)
+            let logprobs = try #require(choice["logprobs"] as? [String: Any])
+            let content = try #require(logprobs["content"] as? [[String: Any]])
+            #expect(content.count == 12)
+            let text = (choice["message"] as? [String: Any])?["content"] as? String
+            #expect(content.compactMap { $0["token"] as? String }.joined() == text)
+            for entry in content {
+                let logprob = try #require(entry["logprob"] as? Double)
+                #expect(logprob <= 0)
+                let top = try #require(entry["top_logprobs"] as? [[String: Any]])
+                #expect(top.count == 3)
+                let values = top.compactMap { $0["logprob"] as? Double }
+                #expect(values == values.sorted(by: >))
+                #expect(values.allSatisfy { $0 <= 0 })
+                #expect(top.first?["token"] as? String == entry["token"] as? String)
+                #expect(abs((values.first ?? 1) - logprob) < 1e-9)
+                #expect(entry["bytes"] is [Int])
+            }
+        }
+    }
+
+    @Test("16 concurrent streams all complete with the right text")
+    func concurrentStreams() async throws {
+        try await makeApplication().test(.router) { client in
+            let messages = [["role": "user", "content": "What is two plus two?"]]
+            let expected = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 16,
+            ])).content
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        let response = try await postJSON(client, "/v1/chat/completions", [
+                            "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 16,
+                            "stream": true,
+                        ])
+                        #expect(sseEvents(response.body).last == "[DONE]")
+                        return sseEvents(response.body).dropLast().compactMap { event -> String? in
+                            let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
+                            let choice = (object?["choices"] as? [[String: Any]])?.first
+                            return (choice?["delta"] as? [String: Any])?["content"] as? String
+                        }.joined()
+                    }
+                }
+                var count = 0
+                for try await text in group {
+                    #expect(text == expected)
+                    count += 1
+                }
+                #expect(count == 16)
+            }
+        }
+    }
+
+    @Test("legacy completions: prompt arrays, echo, n and logprobs")
+    func legacyCompletions() async throws {
+        try await makeApplication().test(.router) { client in
+            let response = try await postJSON(client, "/v1/completions", [
+                "model": chatModel, "prompt": ["The capital of France is", "One, two, three,"], "temperature": 0,
+                "max_tokens": 6, "echo": true, "n": 2,
+            ])
+            #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
+            let object = try jsonObject(response.body)
+            #expect(object["object"] as? String == "text_completion")
+            let choices = try #require(object["choices"] as? [[String: Any]])
+            #expect(choices.count == 4)
+            let texts = choices.compactMap { $0["text"] as? String }
+            #expect(texts[0].hasPrefix("The capital of France is") && texts[0] == texts[1])
+            #expect(texts[2].hasPrefix("One, two, three,"))
+            let usage = try #require(object["usage"] as? [String: Int])
+            #expect(usage["completion_tokens"] == 24)
+            let suffix = try await postJSON(client, "/v1/completions", [
+                "model": chatModel, "prompt": "a", "suffix": "b",
+            ])
+            try expectErrorEnvelope(suffix, status: .badRequest, type: "invalid_request_error", param: "suffix",
+                                    code: "unsupported_parameter")
+        }
+    }
+
+    @Test("bad requests: unknown model, wrong kind, unsupported fields, context overflow")
+    func badRequests() async throws {
+        try await makeApplication().test(.router) { client in
+            let messages = [["role": "user", "content": "hi"]]
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions", ["model": "nope", "messages": messages]),
+                status: .notFound, type: "invalid_request_error", param: "model", code: "model_not_found")
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions",
+                                   ["model": TestEnvironment.defaultEmbeddingModel, "messages": messages]),
+                status: .badRequest, type: "invalid_request_error", param: "model", code: "model_not_supported")
+            let tools = try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages,
+                "tools": [["type": "function", "function": ["name": "f"]]],
+            ])
+            #expect(tools.status == .badRequest)
+            #expect(try decodeError(tools.body).error.param == "tools")
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions",
+                                   ["model": chatModel, "messages": messages, "max_tokens": 9000]),
+                status: .badRequest, type: "invalid_request_error", param: "max_tokens",
+                code: "context_length_exceeded")
+            let long = String(repeating: "word ", count: 9000)
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions",
+                                   ["model": chatModel, "messages": [["role": "user", "content": long]]]),
+                status: .badRequest, type: "invalid_request_error", param: "messages", code: "context_length_exceeded")
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions", ["model": chatModel, "messages": [
+                    ["role": "user", "content": [["type": "image_url", "image_url": ["url": "x"]]]],
+                ]]),
+                status: .badRequest, type: "invalid_request_error", param: "messages[0].content[0].type",
+                code: "unsupported_value")
+        }
+    }
+
+    @Test("a full queue gets 429 with Retry-After")
+    func queueFull() async throws {
+        var configuration = makeConfiguration()
+        configuration.maxParallelGenerations = 1
+        configuration.maxQueuedGenerations = 0
+        try await makeApplication(configuration).test(.router) { client in
+            let slow = try JSONSerialization.data(withJSONObject: [
+                "model": chatModel, "messages": [["role": "user", "content": "Count from 1 to 1000, one number per line."]],
+                "temperature": 0, "max_tokens": 600, "stream": true,
+            ] as [String: Any])
+            try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                group.addTask {
+                    try await client.execute(uri: "/v1/chat/completions", method: .post,
+                                             headers: [.contentType: "application/json"], body: ByteBuffer(bytes: slow))
+                }
+                // Wait until the slow generation holds the only slot.
+                var busy = false
+                for _ in 0..<500 where !busy {
+                    let health = try await client.execute(uri: "/health", method: .get)
+                    busy = try jsonObject(health.body)["active_generations"] as? Int == 1
+                    if !busy { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(busy, "the slow generation never showed as active")
+                let refused = try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": [["role": "user", "content": "hi"]], "max_tokens": 2,
+                ])
+                try expectErrorEnvelope(refused, status: .tooManyRequests, type: "rate_limit_error",
+                                        code: "rate_limit_exceeded")
+                #expect(refused.headers[.retryAfter] == "1")
+                for try await response in group { #expect(response.status == .ok) }
+            }
+        }
+    }
+}
