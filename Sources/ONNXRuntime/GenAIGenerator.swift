@@ -89,9 +89,9 @@ public final class GenAIGenerator {
         for sequence in sequences { try validate(sequence) }
         let runtime = model.runtime
         let functions = runtime.functions
-        var handleOut: OpaquePointer?
-        try runtime.check(functions.createSequences(&handleOut))
-        guard let batch = handleOut else { throw OrtError(.genAI, "OgaCreateSequences returned nothing") }
+        var created: OpaquePointer?
+        try runtime.check(functions.createSequences(&created))
+        guard let batch = created else { throw OrtError(.genAI, "OgaCreateSequences returned nothing") }
         defer { functions.destroySequences(batch) }
         for sequence in sequences {
             try sequence.withUnsafeBufferPointer { buffer in

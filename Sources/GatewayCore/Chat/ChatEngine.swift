@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ONNXRuntime
 
 /// A chat model served by onnxruntime-genai: renders prompts with the model's own template, counts tokens, and
@@ -63,6 +66,7 @@ public final class ChatEngine: Sendable {
                 continuation.finish(throwing: error)
             }
             scheduler.release(ticket)
+            if scheduler.activeCount == 0 { ReturnMemory.toSystem() }
         }
         thread.name = "generate-\(id)"
         thread.stackSize = 4 << 20
@@ -86,5 +90,24 @@ final class StopFlag: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return stopped
+    }
+}
+
+/// Hands freed heap pages back to the system once no generation runs, so RSS falls back after a burst (glibc keeps
+/// freed KV-cache pages in its arenas otherwise).
+enum ReturnMemory {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    /// glibc's `malloc_trim`, looked up at run time (Swift's Glibc module does not export it).
+    private static let trim: Trim? = {
+        #if canImport(Glibc)
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Trim.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    static func toSystem() {
+        _ = trim?(0)
     }
 }
