@@ -27,8 +27,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Whether embedding inputs over the model's limit are cut (true) or refused with a 400 (false); a request's
     /// `truncate` field overrides it.
     public var embeddingTruncate: Bool = false
-    /// Generations that run at once (each on its own thread); more wait in the queue.
-    public var maxParallelGenerations: Int = 4
+    /// Waves (batched generators, each on its own thread) that run at once per chat model.
+    public var maxParallelGenerations: Int = 2
+    /// Requests decoded together in one wave (one onnxruntime-genai generator with this batch size).
+    public var maxBatchSize: Int = 8
+    /// How long the first waiting request waits for others to join its wave, in milliseconds.
+    public var batchWindowMilliseconds: Double = 10
     /// Generations that may wait for a slot; beyond that a request gets 429 with Retry-After.
     public var maxQueuedGenerations: Int = 64
     /// Load the embedding models at start instead of on first use.

@@ -125,9 +125,11 @@ public actor ModelManager {
             let selection = ProviderSelection(chosen: chosen, skipped: skipped)
             logger.info("loaded \(id) on \(selection) (context \(model.contextLength) tokens)")
             registry.record(LoadedModelInfo(id: id, kind: .chat, provider: selection))
-            return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection,
-                              scheduler: GenerationScheduler(maxParallel: configuration.maxParallelGenerations,
-                                                             maxQueued: configuration.maxQueuedGenerations))
+            let planner = WavePlanner(maxBatch: configuration.maxBatchSize,
+                                      maxWaves: configuration.maxParallelGenerations,
+                                      maxQueued: configuration.maxQueuedGenerations,
+                                      window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
+            return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner)
         }
         chatLoads[id] = load
         do {
@@ -144,7 +146,7 @@ public actor ModelManager {
 
     /// Generations running now, over every chat model.
     public func activeGenerations() -> Int {
-        loadedChatEngines.reduce(0) { $0 + $1.scheduler.activeCount }
+        loadedChatEngines.reduce(0) { $0 + $1.activeCount }
     }
 
     /// Loads every model in the catalog (used at start so the first request does not pay for it).

@@ -39,7 +39,11 @@ public enum ConfigurationLoader {
         Key(file: "embedding_truncate", environment: "AIGW_EMBEDDING_TRUNCATE", flag: "--embedding-truncate",
             help: "cut over-long embedding inputs instead of refusing them (false)"),
         Key(file: "max_parallel_generations", environment: "AIGW_MAX_PARALLEL_GENERATIONS",
-            flag: "--max-parallel-generations", help: "chat generations running at once (4)"),
+            flag: "--max-parallel-generations", help: "batched chat waves running at once per model (2)"),
+        Key(file: "max_batch_size", environment: "AIGW_MAX_BATCH_SIZE", flag: "--max-batch-size",
+            help: "chat requests decoded together in one wave (8)"),
+        Key(file: "batch_window_ms", environment: "AIGW_BATCH_WINDOW_MS", flag: "--batch-window-ms",
+            help: "how long a chat request waits for others to join its wave, ms (10)"),
         Key(file: "max_queued_generations", environment: "AIGW_MAX_QUEUED_GENERATIONS",
             flag: "--max-queued-generations", help: "chat generations waiting for a slot before 429 (64)"),
         Key(file: "preload_models", environment: "AIGW_PRELOAD_MODELS", flag: "--preload-models",
@@ -149,6 +153,12 @@ public enum ConfigurationLoader {
         case "embedding_truncate": configuration.embeddingTruncate = try boolean()
         case "preload_models": configuration.preloadModels = try boolean()
         case "max_parallel_generations": configuration.maxParallelGenerations = try integer(in: 1...256)
+        case "max_batch_size": configuration.maxBatchSize = try integer(in: 1...256)
+        case "batch_window_ms":
+            guard let number = Double(value.trimmingCharacters(in: .whitespaces)), (0...10_000).contains(number) else {
+                throw ConfigurationError("\(source): 'batch_window_ms' must be a number in 0...10000, got '\(value)'")
+            }
+            configuration.batchWindowMilliseconds = number
         case "max_queued_generations": configuration.maxQueuedGenerations = try integer(in: 0...100_000)
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -73,3 +73,4 @@ extension GenAIGenerator {
         return (values, shape)
     }
 }
+

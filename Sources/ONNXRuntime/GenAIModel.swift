@@ -25,19 +25,14 @@ public final class GenAIModel: @unchecked Sendable {
     /// `OrtError(.genAI)` and the library's message when that provider cannot load it.
     public convenience init(runtime: GenAIRuntime, directory: String, provider: String? = nil,
                             providerOptions: [String: String] = [:]) throws {
+        try Self.checkConfig(runtime: runtime, directory: directory)
+        let config = try GenAIModelConfig(directory: directory)
         let handle: OpaquePointer
         do {
             handle = try Self.load(runtime: runtime, directory: directory, provider: provider,
                                    options: providerOptions)
         } catch let error as OrtError {
             throw OrtError(.genAI, "cannot load the onnxruntime-genai model in \(directory): \(error.message)")
-        }
-        let config: GenAIModelConfig
-        do {
-            config = try GenAIModelConfig(directory: directory)
-        } catch {
-            runtime.functions.destroyModel(handle)
-            throw error
         }
         let chosen = provider ?? config.configuredProvider
         self.init(runtime: runtime, directory: directory, config: config, handle: handle,
@@ -94,7 +89,7 @@ public final class GenAIModel: @unchecked Sendable {
     }
 
     /// Reads the folder's configuration with the library (and drops it), so that a missing folder or a broken
-    /// `genai_config.json` is reported once, as itself, rather than once per provider.
+    /// `genai_config.json` is reported as itself (and once, not once per provider) before any weights load.
     private static func checkConfig(runtime: GenAIRuntime, directory: String) throws {
         var config: OpaquePointer?
         try runtime.check(runtime.functions.createConfig(directory, &config),
@@ -126,3 +121,4 @@ public final class GenAIModel: @unchecked Sendable {
         return model
     }
 }
+

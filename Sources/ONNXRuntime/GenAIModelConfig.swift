@@ -69,3 +69,4 @@ struct GenAIModelConfig: Equatable {
         return number.intValue
     }
 }
+

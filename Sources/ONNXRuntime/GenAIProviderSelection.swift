@@ -28,3 +28,4 @@ public struct GenAIProviderSelection: Sendable, Equatable, CustomStringConvertib
         return "\(chosen) (skipped \(reasons))"
     }
 }
+

@@ -76,3 +76,4 @@ public final class GenAIRuntime: @unchecked Sendable {
         return String(info.dropFirst(prefix.count).dropLast(".dist-info".count))
     }
 }
+

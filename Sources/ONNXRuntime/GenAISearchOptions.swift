@@ -62,3 +62,4 @@ public struct GenAISearchOptions: Sendable, Equatable {
         return numbers
     }
 }
+

@@ -43,8 +43,14 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("embedding-truncate"), help: "Cut over-long embedding inputs: true or false (false).")
     var embeddingTruncate: Bool?
 
-    @Option(name: .customLong("max-parallel-generations"), help: "Chat generations running at once (4).")
+    @Option(name: .customLong("max-parallel-generations"), help: "Batched chat waves running at once per model (2).")
     var maxParallelGenerations: Int?
+
+    @Option(name: .customLong("max-batch-size"), help: "Chat requests decoded together in one wave (8).")
+    var maxBatchSize: Int?
+
+    @Option(name: .customLong("batch-window-ms"), help: "How long a chat request waits for company, ms (10).")
+    var batchWindowMs: Double?
 
     @Option(name: .customLong("max-queued-generations"), help: "Chat generations waiting before a 429 (64).")
     var maxQueuedGenerations: Int?
@@ -72,6 +78,8 @@ struct ConfigOptions: ParsableArguments {
         flags["embedding_truncate"] = embeddingTruncate.map { String($0) }
         flags["preload_models"] = preloadModels.map { String($0) }
         flags["max_parallel_generations"] = maxParallelGenerations.map(String.init)
+        flags["max_batch_size"] = maxBatchSize.map(String.init)
+        flags["batch_window_ms"] = batchWindowMs.map { String($0) }
         flags["max_queued_generations"] = maxQueuedGenerations.map(String.init)
         flags["log_level"] = logLevel
         do {

@@ -69,51 +69,66 @@ struct LogitsMathTests {
     }
 }
 
-@Suite("Generation admission")
-struct GenerationSchedulerTests {
-    @Test("runs up to the limit, queues up to the queue size, refuses the rest, first come first served")
-    func admission() {
-        var state = GenerationSchedulerState(maxParallel: 2, maxQueued: 2)
-        #expect(state.submit(1) == .run)
-        #expect(state.submit(2) == .run)
-        #expect(state.submit(3) == .wait)
-        #expect(state.submit(4) == .wait)
-        #expect(state.submit(5) == .reject)
-        #expect(state.remove(1) == [3])
-        #expect(state.remove(4) == [])  // a waiting one gave up
-        #expect(state.queue.isEmpty)
-        #expect(state.remove(2) == [])
-        #expect(state.running == [3])
+@Suite("Chat wave planning")
+struct WavePlannerTests {
+    let start = ContinuousClock.now
+    let greedy = SamplingKey(GenerationParameters(temperature: 0))
+
+    @Test("a request waits the window for company, then starts alone")
+    func window() {
+        var planner = WavePlanner(maxBatch: 4, maxWaves: 1, maxQueued: 4, window: .milliseconds(10))
+        #expect(planner.next(now: start) == .idle)
+        let submitted1 = planner.submit(id: 1, key: greedy, now: start)
+        #expect(submitted1)
+        #expect(planner.next(now: start + .milliseconds(5)) == .wait(until: start + .milliseconds(10)))
+        #expect(planner.next(now: start + .milliseconds(10)) == .start([1]))
+        #expect(planner.runningWaves == 1)
     }
 
-    @Test("a full queue is a 429; a waiting task that is cancelled leaves the queue")
-    func ownerBehaviour() async throws {
-        let scheduler = GenerationScheduler(maxParallel: 1, maxQueued: 1)
-        let first = try await scheduler.acquire()
-        let waiting = Task { try await scheduler.acquire() }
-        while scheduler.queuedCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        let error = await #expect(throws: GatewayError.self) { _ = try await scheduler.acquire() }
-        #expect(error?.kind == .rateLimited)
-        waiting.cancel()
-        await #expect(throws: CancellationError.self) { _ = try await waiting.value }
-        #expect(scheduler.queuedCount == 0)
-        scheduler.release(first)
-        #expect(scheduler.activeCount == 0)
-        let next = try await scheduler.acquire()
-        #expect(scheduler.activeCount == 1)
-        scheduler.release(next)
+    @Test("a full batch of compatible requests starts at once; incompatible ones wait for their own wave")
+    func compatibility() {
+        var planner = WavePlanner(maxBatch: 2, maxWaves: 2, maxQueued: 8, window: .seconds(1))
+        let sampled = SamplingKey(GenerationParameters(temperature: 0.7, seed: 1))
+        let submitted1 = planner.submit(id: 1, key: greedy, now: start)
+        #expect(submitted1)
+        let submitted2 = planner.submit(id: 2, key: sampled, now: start)
+        #expect(submitted2)
+        let submitted3 = planner.submit(id: 3, key: greedy, now: start)
+        #expect(submitted3)
+        #expect(planner.next(now: start) == .start([1, 3]))
+        #expect(planner.next(now: start) == .wait(until: start + .seconds(1)))
+        #expect(planner.next(now: start + .seconds(1)) == .start([2]))
+        #expect(planner.next(now: start + .seconds(2)) == .idle)
     }
 
-    @Test("a waiting generation starts when a slot frees")
-    func handoff() async throws {
-        let scheduler = GenerationScheduler(maxParallel: 1, maxQueued: 4)
-        let first = try await scheduler.acquire()
-        let second = Task { try await scheduler.acquire() }
-        while scheduler.queuedCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        scheduler.release(first)
-        let ticket = try await second.value
-        #expect(scheduler.activeCount == 1)
-        scheduler.release(ticket)
-        #expect(scheduler.activeCount == 0)
+    @Test("at most maxWaves run; the next starts when one ends; a full queue refuses")
+    func limits() {
+        var planner = WavePlanner(maxBatch: 1, maxWaves: 1, maxQueued: 1, window: .zero)
+        let submitted1 = planner.submit(id: 1, key: greedy, now: start)
+        #expect(submitted1)
+        #expect(planner.next(now: start) == .start([1]))
+        let submitted2 = planner.submit(id: 2, key: greedy, now: start)
+        #expect(submitted2)
+        let submitted3 = planner.submit(id: 3, key: greedy, now: start)
+        #expect(!submitted3, "queue full while the only wave runs")
+        #expect(planner.next(now: start) == .idle)
+        planner.waveEnded()
+        #expect(planner.next(now: start) == .start([2]))
+    }
+
+    @Test("a cancelled waiting request leaves the queue")
+    func cancel() {
+        var planner = WavePlanner(maxBatch: 4, maxWaves: 1, maxQueued: 4, window: .milliseconds(1))
+        let submitted1 = planner.submit(id: 1, key: greedy, now: start)
+        #expect(submitted1)
+        planner.cancel(id: 1)
+        #expect(planner.next(now: start + .seconds(1)) == .idle)
+    }
+
+    @Test("greedy requests share a key whatever their other sampling fields; sampled ones differ by seed")
+    func keys() {
+        #expect(SamplingKey(GenerationParameters(temperature: 0, topP: 0.5, seed: 3)) == greedy)
+        #expect(SamplingKey(GenerationParameters(temperature: 1, seed: 1))
+            != SamplingKey(GenerationParameters(temperature: 1, seed: 2)))
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 
 /// Opens a streaming chat request on a real socket, reads until the first content chunk arrives, and returns the
 /// still-open socket (the caller closes it: a client walking away mid-stream).
-private func openStream(port: Int, body: [UInt8]) throws -> Int32 {
+func openStream(port: Int, body: [UInt8]) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw RawHTTPError(description: "socket failed") }
     var address = sockaddr_in()
@@ -45,7 +45,7 @@ private func openStream(port: Int, body: [UInt8]) throws -> Int32 {
 
 /// `openStream` on a dispatch thread: its blocking calls must not park Swift's cooperative pool, which the
 /// in-process server needs.
-private func openStreamOffPool(port: Int, body: [UInt8]) async throws -> Int32 {
+func openStreamOffPool(port: Int, body: [UInt8]) async throws -> Int32 {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             continuation.resume(with: Result { try openStream(port: port, body: body) })

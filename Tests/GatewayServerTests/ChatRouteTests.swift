@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import OpenAIAPI
 import Testing
 @testable import GatewayServer
 
@@ -228,22 +229,27 @@ struct ChatRouteTests {
         }
     }
 
-    @Test("16 concurrent streams all complete with the right text")
+    @Test("16 concurrent streams on their own connections all complete with the right text")
     func concurrentStreams() async throws {
-        try await makeApplication().test(.router) { client in
+        try await makeApplication().test(.live) { client in
+            let port = try #require(client.port)
             let messages = [["role": "user", "content": "What is two plus two?"]]
             let expected = try chatContent(try await postJSON(client, "/v1/chat/completions", [
                 "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 16,
             ])).content
+            let body = Array(try JSONSerialization.data(withJSONObject: [
+                "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 16, "stream": true,
+            ] as [String: Any]))
+            let head = ["POST /v1/chat/completions HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                        "Content-Length: \(body.count)", "Connection: close"]
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<16 {
                     group.addTask {
-                        let response = try await postJSON(client, "/v1/chat/completions", [
-                            "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 16,
-                            "stream": true,
-                        ])
-                        #expect(sseEvents(response.body).last == "[DONE]")
-                        return sseEvents(response.body).dropLast().compactMap { event -> String? in
+                        let response = try await RawHTTP.perform(port: port, head: head, body: body, timeoutSeconds: 120)
+                        #expect(response.status == 200)
+                        let events = sseEvents(ByteBuffer(bytes: Array(response.body)))
+                        #expect(events.last == "[DONE]")
+                        return events.dropLast().compactMap { event -> String? in
                             let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
                             let choice = (object?["choices"] as? [[String: Any]])?.first
                             return (choice?["delta"] as? [String: Any])?["content"] as? String
@@ -326,32 +332,27 @@ struct ChatRouteTests {
         var configuration = makeConfiguration()
         configuration.maxParallelGenerations = 1
         configuration.maxQueuedGenerations = 0
-        try await makeApplication(configuration).test(.router) { client in
-            let slow = try JSONSerialization.data(withJSONObject: [
-                "model": chatModel, "messages": [["role": "user", "content": "Count from 1 to 1000, one number per line."]],
-                "temperature": 0, "max_tokens": 600, "stream": true,
-            ] as [String: Any])
-            try await withThrowingTaskGroup(of: TestResponse.self) { group in
-                group.addTask {
-                    try await client.execute(uri: "/v1/chat/completions", method: .post,
-                                             headers: [.contentType: "application/json"], body: ByteBuffer(bytes: slow))
-                }
-                // Wait until the slow generation holds the only slot.
-                var busy = false
-                for _ in 0..<500 where !busy {
-                    let health = try await client.execute(uri: "/health", method: .get)
-                    busy = try jsonObject(health.body)["active_generations"] as? Int == 1
-                    if !busy { try await Task.sleep(for: .milliseconds(10)) }
-                }
-                #expect(busy, "the slow generation never showed as active")
-                let refused = try await postJSON(client, "/v1/chat/completions", [
-                    "model": chatModel, "messages": [["role": "user", "content": "hi"]], "max_tokens": 2,
-                ])
-                try expectErrorEnvelope(refused, status: .tooManyRequests, type: "rate_limit_error",
-                                        code: "rate_limit_exceeded")
-                #expect(refused.headers[.retryAfter] == "1")
-                for try await response in group { #expect(response.status == .ok) }
-            }
+        try await makeApplication(configuration).test(.live) { client in
+            let port = try #require(client.port)
+            let slow = Array(try JSONSerialization.data(withJSONObject: [
+                "model": chatModel, "messages": [["role": "user", "content": "Write a very long essay about ships."]],
+                "temperature": 0.8, "max_tokens": 2000, "stream": true,
+            ] as [String: Any]))
+            // A stream on its own connection holds the only wave; a second connection is then refused.
+            let held = try await openStreamOffPool(port: port, body: slow)
+            defer { close(held) }
+            let body = Array(try JSONSerialization.data(withJSONObject: [
+                "model": chatModel, "messages": [["role": "user", "content": "hi"]], "max_tokens": 2,
+            ] as [String: Any]))
+            let refused = try await RawHTTP.perform(port: port, head: [
+                "POST /v1/chat/completions HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                "Content-Length: \(body.count)", "Connection: close",
+            ], body: body)
+            #expect(refused.status == 429, "\(refused.bodyText)")
+            #expect(refused.headers["retry-after"] == "1")
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: refused.body)
+            #expect(envelope.error.type == "rate_limit_error")
+            #expect(envelope.error.code == "rate_limit_exceeded")
         }
     }
 }

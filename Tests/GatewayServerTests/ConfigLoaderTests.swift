@@ -30,6 +30,10 @@ struct ConfigLoaderTests {
         "embedding_batch_wait_ms": Sample(value: "5.5") { $0.embeddingBatchWaitMilliseconds == 5.5 },
         "embedding_truncate": Sample(value: "true") { $0.embeddingTruncate },
         "preload_models": Sample(value: "false") { !$0.preloadModels },
+        "max_parallel_generations": Sample(value: "3") { $0.maxParallelGenerations == 3 },
+        "max_queued_generations": Sample(value: "7") { $0.maxQueuedGenerations == 7 },
+        "max_batch_size": Sample(value: "4") { $0.maxBatchSize == 4 },
+        "batch_window_ms": Sample(value: "2.5") { $0.batchWindowMilliseconds == 2.5 },
         "log_level": Sample(value: "debug") { $0.logLevel == "debug" },
     ]
 

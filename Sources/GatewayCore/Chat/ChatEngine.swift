@@ -10,17 +10,23 @@ public final class ChatEngine: Sendable {
     public let id: String
     public let model: GenAIModel
     public let tokenizer: GenAITokenizer
-    public let scheduler: GenerationScheduler
+    let batcher: WaveBatcher
     /// The execution provider onnxruntime-genai runs on, and why preferred ones were skipped.
     public let provider: ProviderSelection
 
+    /// - Parameter planner: how requests are grouped into waves and how many may wait.
     public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
-                scheduler: GenerationScheduler) {
+                planner: WavePlanner) {
         self.id = id
         self.model = model
         self.tokenizer = tokenizer
         self.provider = provider
-        self.scheduler = scheduler
+        let engine = Unowned()
+        self.batcher = WaveBatcher(name: id, planner: planner) { rows in
+            guard let engine = engine.value else { return }
+            try GenerationLoop(engine: engine, rows: rows).run()
+        }
+        engine.value = self
     }
 
     public var contextLength: Int { model.contextLength }
@@ -46,33 +52,33 @@ public final class ChatEngine: Sendable {
         try tokenizer.encode(text)
     }
 
-    /// Starts one generation after `prompt` once a scheduler slot is free: throws 429 at once when the queue is
-    /// full. The stream yields text pieces, then one `.finished`. Ending the consumer (or cancelling its task)
-    /// stops the generation before its next token and frees the slot.
+    /// Starts one generation after `prompt`: it joins the next wave of compatible requests (see `WavePlanner`);
+    /// throws 429 at once when the queue is full. The stream yields text pieces, then one `.finished`. Ending the
+    /// consumer (or cancelling its task) stops the generation before its next token.
     public func start(prompt: [Int32], parameters: GenerationParameters) async throws
         -> AsyncThrowingStream<GenerationEvent, any Error>
     {
-        let ticket = try await scheduler.acquire()
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
         let stop = StopFlag()
-        let scheduler = self.scheduler
-        let loop = GenerationLoop(engine: self, prompt: prompt, parameters: parameters, stop: stop)
-        continuation.onTermination = { _ in stop.set() }
-        let thread = Thread {
-            do {
-                try loop.run { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-            scheduler.release(ticket)
-            if scheduler.activeCount == 0 { ReturnMemory.toSystem() }
+        let row = WaveRow(prompt: prompt, parameters: parameters, emit: { continuation.yield($0) }, stop: stop)
+        let id = try batcher.submit(WaveBatcher.Job(row: row) { error in
+            if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+        })
+        let batcher = self.batcher
+        continuation.onTermination = { _ in
+            stop.set()
+            batcher.cancel(id)
         }
-        thread.name = "generate-\(id)"
-        thread.stackSize = 4 << 20
-        thread.start()
         return stream
     }
+
+    /// Requests being generated now.
+    public var activeCount: Int { batcher.activeCount }
+}
+
+/// A weak reference the wave closure holds to its engine (the engine owns the batcher).
+final class Unowned: @unchecked Sendable {
+    weak var value: ChatEngine?
 }
 
 /// A one-way flag a consumer sets to stop a generation; the generation thread checks it before every token.
