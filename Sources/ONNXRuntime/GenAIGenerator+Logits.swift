@@ -73,4 +73,3 @@ extension GenAIGenerator {
         return (values, shape)
     }
 }
-

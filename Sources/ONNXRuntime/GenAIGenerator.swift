@@ -145,4 +145,3 @@ public final class GenAIGenerator {
         }
     }
 }
-

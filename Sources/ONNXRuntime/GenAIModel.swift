@@ -121,4 +121,3 @@ public final class GenAIModel: @unchecked Sendable {
         return model
     }
 }
-

@@ -69,4 +69,3 @@ struct GenAIModelConfig: Equatable {
         return number.intValue
     }
 }
-

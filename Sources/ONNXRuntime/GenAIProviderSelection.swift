@@ -28,4 +28,3 @@ public struct GenAIProviderSelection: Sendable, Equatable, CustomStringConvertib
         return "\(chosen) (skipped \(reasons))"
     }
 }
-

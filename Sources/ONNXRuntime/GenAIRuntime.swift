@@ -76,4 +76,3 @@ public final class GenAIRuntime: @unchecked Sendable {
         return String(info.dropFirst(prefix.count).dropLast(".dist-info".count))
     }
 }
-

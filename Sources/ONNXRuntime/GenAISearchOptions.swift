@@ -62,4 +62,3 @@ public struct GenAISearchOptions: Sendable, Equatable {
         return numbers
     }
 }
-

@@ -99,4 +99,3 @@ public final class GenAITokenizer: @unchecked Sendable {
         }
     }
 }
-
