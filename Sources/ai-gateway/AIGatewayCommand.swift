@@ -7,7 +7,9 @@ struct AIGatewayCommand: AsyncParsableCommand {
         commandName: "ai-gateway",
         abstract: "A local OpenAI-compatible inference server for ONNX models.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, ProvidersCommand.self, ModelsCommand.self, BenchCommand.self, ImportCommand.self],
+        subcommands: [
+            ServeCommand.self, ProvidersCommand.self, ModelsCommand.self, ImportCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

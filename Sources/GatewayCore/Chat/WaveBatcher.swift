@@ -64,8 +64,7 @@ final class WaveBatcher: @unchecked Sendable {
             case .idle:
                 condition.wait()
             case .wait(let until):
-                let seconds = Double((until - clock.now) / .microseconds(1)) / 1_000_000
-                if seconds > 0 { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+                condition.wait(until: until, clock: clock)
             case .start(let ids):
                 let wave = ids.compactMap { jobs.removeValue(forKey: $0) }
                 activeRows += wave.count

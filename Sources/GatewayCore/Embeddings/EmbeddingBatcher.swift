@@ -106,8 +106,7 @@ public final class EmbeddingBatcher: @unchecked Sendable {
             case .idle:
                 condition.wait()
             case .wait(let until):
-                let seconds = Double((until - clock.now) / .microseconds(1)) / 1_000_000
-                if seconds > 0 { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+                condition.wait(until: until, clock: clock)
             case .run(let batches):
                 for batch in batches {
                     // Gather the texts while locked; requests cancelled meanwhile are skipped.
