@@ -63,7 +63,8 @@ public actor ModelManager {
             registry.record(LoadedModelInfo(id: id, kind: .embedding, provider: model.session.providerSelection))
             let batcher = EmbeddingBatcher(
                 name: id, batchSize: configuration.embeddingBatchSize,
-                maxWait: .microseconds(Int64(configuration.embeddingBatchWaitMilliseconds * 1000))
+                maxWait: .microseconds(Int64(configuration.embeddingBatchWaitMilliseconds * 1000)),
+                maxBatchTokens: configuration.embeddingBatchTokens
             ) { sequences in try model.run(sequences) }
             return EmbeddingService(model: model, batcher: batcher)
         }

@@ -34,6 +34,8 @@ public enum ConfigurationLoader {
             help: "disabled, basic, extended or all (all)"),
         Key(file: "embedding_batch_size", environment: "AIGW_EMBEDDING_BATCH_SIZE", flag: "--embedding-batch-size",
             help: "texts per embedding model run (32)"),
+        Key(file: "embedding_batch_tokens", environment: "AIGW_EMBEDDING_BATCH_TOKENS",
+            flag: "--embedding-batch-tokens", help: "most padded tokens in one embedding model run (2048)"),
         Key(file: "embedding_batch_wait_ms", environment: "AIGW_EMBEDDING_BATCH_WAIT_MS",
             flag: "--embedding-batch-wait-ms", help: "how long a queued text waits for batch company, ms (2)"),
         Key(file: "embedding_truncate", environment: "AIGW_EMBEDDING_TRUNCATE", flag: "--embedding-truncate",
@@ -145,6 +147,7 @@ public enum ConfigurationLoader {
             }
             configuration.graphOptimization = level
         case "embedding_batch_size": configuration.embeddingBatchSize = try integer(in: 1...1024)
+        case "embedding_batch_tokens": configuration.embeddingBatchTokens = try integer(in: 1...1_048_576)
         case "embedding_batch_wait_ms":
             guard let number = Double(value.trimmingCharacters(in: .whitespaces)), (0...1000).contains(number) else {
                 throw ConfigurationError("\(source): 'embedding_batch_wait_ms' must be a number in 0...1000, got '\(value)'")

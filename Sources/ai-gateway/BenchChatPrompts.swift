@@ -3,7 +3,7 @@
 /// (the model keeps writing past 128 tokens); long prompts carry about 250 tokens of notes for the TTFT scenario.
 struct BenchChatPrompts: Sendable {
     /// Words of notes in a long prompt: with the template's system prompt, about 250 tokens for SmolLM2.
-    static let defaultLongWords = 150
+    static let defaultLongWords = 170
 
     let seed: UInt64
     let longWords: Int

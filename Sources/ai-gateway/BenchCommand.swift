@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a running server over HTTP.",
-        subcommands: [BenchEmbeddingsCommand.self]
+        subcommands: [BenchEmbeddingsCommand.self, BenchChatCommand.self]
     )
 }

@@ -37,6 +37,9 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("embedding-batch-size"), help: "Texts per embedding model run (32).")
     var embeddingBatchSize: Int?
 
+    @Option(name: .customLong("embedding-batch-tokens"), help: "Most padded tokens in one embedding run (2048).")
+    var embeddingBatchTokens: Int?
+
     @Option(name: .customLong("embedding-batch-wait-ms"), help: "How long a queued text waits for company, ms (2).")
     var embeddingBatchWaitMs: Double?
 
@@ -74,6 +77,7 @@ struct ConfigOptions: ParsableArguments {
         flags["intra_op_threads"] = intraOpThreads.map(String.init)
         flags["graph_optimization"] = graphOptimization
         flags["embedding_batch_size"] = embeddingBatchSize.map(String.init)
+        flags["embedding_batch_tokens"] = embeddingBatchTokens.map(String.init)
         flags["embedding_batch_wait_ms"] = embeddingBatchWaitMs.map { String($0) }
         flags["embedding_truncate"] = embeddingTruncate.map { String($0) }
         flags["preload_models"] = preloadModels.map { String($0) }

@@ -51,6 +51,17 @@ struct BatchPlannerTests {
         #expect(planner.pending.count == 2048 - 128 + 1)
     }
 
+    @Test("a token budget puts long texts in small batches and short ones in large batches")
+    func tokenBudget() {
+        var planner = BatchPlanner(batchSize: 8, maxWait: .zero, maxBatchTokens: 100)
+        planner.enqueue(request: 1, lengths: [10, 10, 10, 10, 10, 50, 50, 50, 200], now: start)
+        guard case .run(let batches) = planner.next(now: start) else {
+            Issue.record("expected a run")
+            return
+        }
+        #expect(batches.map { $0.map(\.length) } == [[10, 10, 10, 10, 10], [50, 50], [50], [200]])
+    }
+
     @Test("cancelling a request drops its pending items")
     func cancelDrops() {
         var planner = BatchPlanner(batchSize: 8, maxWait: .milliseconds(2))

@@ -27,6 +27,7 @@ struct ConfigLoaderTests {
         "intra_op_threads": Sample(value: "3") { $0.intraOpThreads == 3 },
         "graph_optimization": Sample(value: "basic") { $0.graphOptimization == .basic },
         "embedding_batch_size": Sample(value: "8") { $0.embeddingBatchSize == 8 },
+        "embedding_batch_tokens": Sample(value: "4096") { $0.embeddingBatchTokens == 4096 },
         "embedding_batch_wait_ms": Sample(value: "5.5") { $0.embeddingBatchWaitMilliseconds == 5.5 },
         "embedding_truncate": Sample(value: "true") { $0.embeddingTruncate },
         "preload_models": Sample(value: "false") { !$0.preloadModels },

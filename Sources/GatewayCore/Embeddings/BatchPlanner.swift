@@ -4,7 +4,8 @@
 ///
 /// Policy: run as soon as a full batch is pending, or when the oldest pending item has waited `maxWait`; take at
 /// most `maxItemsPerRound` items in arrival order (so one huge request cannot starve the rest), sort them by
-/// length to cut padding, and cut them into batches of `batchSize`.
+/// length to cut padding, and cut them into batches of at most `batchSize` texts and at most `maxBatchTokens`
+/// padded tokens (texts × longest text), so long texts run in small batches and short ones in large ones.
 public struct BatchPlanner: Sendable {
     /// One text waiting to be embedded: which request and which of its inputs, and its length in tokens.
     public struct Item: Sendable, Equatable {
@@ -24,13 +25,15 @@ public struct BatchPlanner: Sendable {
     public let batchSize: Int
     public let maxWait: Duration
     public let maxItemsPerRound: Int
+    public let maxBatchTokens: Int
     public private(set) var pending: [Item] = []
 
-    public init(batchSize: Int, maxWait: Duration, maxItemsPerRound: Int? = nil) {
-        precondition(batchSize > 0)
+    public init(batchSize: Int, maxWait: Duration, maxItemsPerRound: Int? = nil, maxBatchTokens: Int = .max) {
+        precondition(batchSize > 0 && maxBatchTokens > 0)
         self.batchSize = batchSize
         self.maxWait = maxWait
         self.maxItemsPerRound = max(batchSize, maxItemsPerRound ?? batchSize * 4)
+        self.maxBatchTokens = maxBatchTokens
     }
 
     /// Adds the inputs of one request, with their token lengths.
@@ -52,8 +55,17 @@ public struct BatchPlanner: Sendable {
         let take = min(pending.count, maxItemsPerRound)
         let round = pending.prefix(take).sorted { ($0.length, $0.request, $0.index) < ($1.length, $1.request, $1.index) }
         pending.removeFirst(take)
-        return .run(stride(from: 0, to: round.count, by: batchSize).map {
-            Array(round[$0..<min($0 + batchSize, round.count)])
-        })
+        var batches: [[Item]] = []
+        var current: [Item] = []
+        for item in round {
+            // Sorted ascending, so `item` is the longest of the batch it joins.
+            if !current.isEmpty && (current.count == batchSize || (current.count + 1) * item.length > maxBatchTokens) {
+                batches.append(current)
+                current = []
+            }
+            current.append(item)
+        }
+        if !current.isEmpty { batches.append(current) }
+        return .run(batches)
     }
 }

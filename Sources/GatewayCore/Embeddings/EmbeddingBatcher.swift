@@ -27,9 +27,11 @@ public final class EmbeddingBatcher: @unchecked Sendable {
     ///   - name: the thread's name (the model id).
     ///   - batchSize: texts per model run.
     ///   - maxWait: how long the first pending text may wait for company.
-    public init(name: String, batchSize: Int, maxWait: Duration, runner: @escaping Runner) {
+    ///   - maxBatchTokens: most padded tokens (texts × longest) in one model run.
+    public init(name: String, batchSize: Int, maxWait: Duration, maxBatchTokens: Int = .max,
+                runner: @escaping Runner) {
         self.runner = runner
-        self.planner = BatchPlanner(batchSize: batchSize, maxWait: maxWait)
+        self.planner = BatchPlanner(batchSize: batchSize, maxWait: maxWait, maxBatchTokens: maxBatchTokens)
         let thread = Thread { [self] in self.loop() }
         thread.name = "embed-\(name)"
         thread.start()
