@@ -23,7 +23,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Texts per embedding model run.
     public var embeddingBatchSize: Int = 32
     /// Most padded tokens (texts × longest text) in one embedding model run: long texts run in small batches.
-    public var embeddingBatchTokens: Int = 2048
+    public var embeddingBatchTokens: Int = 1024
     /// How long the first queued text waits for others to share its batch, in milliseconds.
     public var embeddingBatchWaitMilliseconds: Double = 2
     /// Whether embedding inputs over the model's limit are cut (true) or refused with a 400 (false); a request's

@@ -35,7 +35,7 @@ public enum ConfigurationLoader {
         Key(file: "embedding_batch_size", environment: "AIGW_EMBEDDING_BATCH_SIZE", flag: "--embedding-batch-size",
             help: "texts per embedding model run (32)"),
         Key(file: "embedding_batch_tokens", environment: "AIGW_EMBEDDING_BATCH_TOKENS",
-            flag: "--embedding-batch-tokens", help: "most padded tokens in one embedding model run (2048)"),
+            flag: "--embedding-batch-tokens", help: "most padded tokens in one embedding model run (1024)"),
         Key(file: "embedding_batch_wait_ms", environment: "AIGW_EMBEDDING_BATCH_WAIT_MS",
             flag: "--embedding-batch-wait-ms", help: "how long a queued text waits for batch company, ms (2)"),
         Key(file: "embedding_truncate", environment: "AIGW_EMBEDDING_TRUNCATE", flag: "--embedding-truncate",

@@ -37,7 +37,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("embedding-batch-size"), help: "Texts per embedding model run (32).")
     var embeddingBatchSize: Int?
 
-    @Option(name: .customLong("embedding-batch-tokens"), help: "Most padded tokens in one embedding run (2048).")
+    @Option(name: .customLong("embedding-batch-tokens"), help: "Most padded tokens in one embedding run (1024).")
     var embeddingBatchTokens: Int?
 
     @Option(name: .customLong("embedding-batch-wait-ms"), help: "How long a queued text waits for company, ms (2).")
