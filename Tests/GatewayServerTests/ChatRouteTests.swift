@@ -266,6 +266,27 @@ struct ChatRouteTests {
         }
     }
 
+    @Test("frequency and presence penalties change greedy output and cut repetition")
+    func penalties() async throws {
+        try await makeApplication().test(.router) { client in
+            let messages = [["role": "user", "content": "What is the capital of France?"]]
+            let plain = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 32,
+            ])).content
+            func repeats(_ text: String) -> Int {
+                let words = text.split(separator: " ").map { $0.lowercased() }
+                return words.count - Set(words).count
+            }
+            for field in ["frequency_penalty", "presence_penalty"] {
+                let penalised = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": messages, "temperature": 0, "max_tokens": 32, field: 2.0,
+                ])).content
+                #expect(penalised != plain, "\(field)")
+                #expect(repeats(penalised) < repeats(plain), "\(field): '\(penalised)' vs '\(plain)'")
+            }
+        }
+    }
+
     @Test("legacy completions: prompt arrays, echo, n and logprobs")
     func legacyCompletions() async throws {
         try await makeApplication().test(.router) { client in
