@@ -123,18 +123,7 @@ struct BenchChatCommand: AsyncParsableCommand {
             memory: memory,
             scenarios: results
         )
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
-        if report.failed > 0 {
-            Self.progress("\(report.failed) streams failed")
-            throw ExitCode.failure
-        }
+        try BenchOutput.emit(report, json: json, units: "streams")
     }
 
     /// Runs `scenarios` in order, reporting each on standard error as it ends.
@@ -244,8 +233,7 @@ struct BenchChatCommand: AsyncParsableCommand {
         summary.map { BenchChatReport.format($0.p50, 1) } ?? "-"
     }
 
-    /// Progress goes to standard error, so that standard output holds only the report.
     private static func progress(_ message: String) {
-        FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
+        BenchOutput.progress(message)
     }
 }

@@ -134,18 +134,7 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
             scenarios: results,
             failed: results.values.map { $0.failed + $0.warmupFailed }.reduce(0, +)
         )
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
-        if report.failed > 0 {
-            Self.progress("\(report.failed) requests failed")
-            throw ExitCode.failure
-        }
+        try BenchOutput.emit(report, json: json, units: "requests")
     }
 
     /// What `scenario` sends.
@@ -238,8 +227,7 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
         BenchEmbeddingsReport.format(value, value.rounded() == value ? 0 : 1)
     }
 
-    /// Progress goes to standard error, so that standard output holds only the report.
     private static func progress(_ message: String) {
-        FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
+        BenchOutput.progress(message)
     }
 }
