@@ -37,11 +37,7 @@ public actor ModelManager {
     /// The embedding model `id`, loading it if needed. 404 for an unknown id, 400 for a chat model, 503 when the
     /// runtime is missing or the model fails to load (a failed load is retried by the next request).
     public func embeddingService(id: String) async throws -> EmbeddingService {
-        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
-        guard entry.kind == .embedding else {
-            throw GatewayError.invalidRequest("The model '\(id)' is a \(entry.kind.rawValue) model, not an embedding model",
-                                              param: "model", code: "model_not_supported")
-        }
+        let entry = try entry(id: id, kind: .embedding)
         if let load = embeddingLoads[id] { return try await load.value }
         guard let ort = runtime.onnxRuntime else {
             throw GatewayError.unavailable(
@@ -69,24 +65,13 @@ public actor ModelManager {
             return EmbeddingService(model: model, batcher: batcher)
         }
         embeddingLoads[id] = load
-        do {
-            return try await load.value
-        } catch {
-            embeddingLoads[id] = nil
-            logger.error("cannot load \(id): \(error)")
-            if let error = error as? GatewayError { throw error }
-            throw GatewayError.unavailable("The model '\(id)' could not be loaded: \(error)", code: "model_load_failed")
-        }
+        return try await finish(load, id: id) { $0.embeddingLoads[id] = nil }
     }
 
     /// The chat model `id`, loading it if needed. 404 for an unknown id, 400 for an embedding model, 503 when
     /// onnxruntime-genai is missing or the model fails to load.
     public func chatEngine(id: String) async throws -> ChatEngine {
-        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
-        guard entry.kind == .chat else {
-            throw GatewayError.invalidRequest("The model '\(id)' is an \(entry.kind.rawValue) model, not a chat model",
-                                              param: "model", code: "model_not_supported")
-        }
+        let entry = try entry(id: id, kind: .chat)
         if let load = chatLoads[id] { return try await load.value }
         guard let genAI = runtime.genAI else {
             throw GatewayError.unavailable(
@@ -133,12 +118,30 @@ public actor ModelManager {
             return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner)
         }
         chatLoads[id] = load
+        let engine = try await finish(load, id: id) { $0.chatLoads[id] = nil }
+        if !loadedChatEngines.contains(where: { $0 === engine }) { loadedChatEngines.append(engine) }
+        return engine
+    }
+
+    /// The catalog entry `id`: 404 when unknown, 400 when it is not a `kind` model.
+    private func entry(id: String, kind: ModelKind) throws -> ModelEntry {
+        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
+        guard entry.kind == kind else {
+            throw GatewayError.invalidRequest(
+                "The model '\(id)' is a \(entry.kind.rawValue) model; this route needs a \(kind.rawValue) model",
+                param: "model", code: "model_not_supported")
+        }
+        return entry
+    }
+
+    /// Awaits a model load; on failure forgets it (the next request retries) and maps the error to a 503.
+    private func finish<T>(_ load: Task<T, any Error>, id: String, forget: (isolated ModelManager) -> Void)
+        async throws -> T
+    {
         do {
-            let engine = try await load.value
-            if !loadedChatEngines.contains(where: { $0 === engine }) { loadedChatEngines.append(engine) }
-            return engine
+            return try await load.value
         } catch {
-            chatLoads[id] = nil
+            forget(self)
             logger.error("cannot load \(id): \(error)")
             if let error = error as? GatewayError { throw error }
             throw GatewayError.unavailable("The model '\(id)' could not be loaded: \(error)", code: "model_load_failed")
