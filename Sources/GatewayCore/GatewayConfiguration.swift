@@ -41,6 +41,30 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var preloadModels: Bool = true
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// `text` (one human-readable line per event) or `json` (one JSON object per line).
+    public var logFormat: String = "text"
+    /// Whether request bodies (prompts) and generated text may be logged; off by default.
+    public var logBodies: Bool = false
+    /// Embedding texts that may wait at once per model; beyond it 429 with Retry-After.
+    public var maxQueuedEmbeddingInputs: Int = 8192
+    /// Events a stream holds for a client that does not read; beyond it the generation stops.
+    public var streamBufferEvents: Int = 1024
+    /// Most inputs in one request: embedding texts, completion prompts, chat messages.
+    public var maxInputsPerRequest: Int = 2048
+    /// Largest `max_tokens` accepted, and the budget of a request that sets none; 0: the model's context length.
+    public var maxTokensLimit: Int = 0
+    /// Longest a request may take, reading its body and generating included (0: no limit).
+    public var requestTimeoutSeconds: Double = 600
+    /// How often an idle stream gets an SSE comment so that proxies and clients keep it open (0: never).
+    public var sseKeepAliveSeconds: Double = 15
+    /// How long SIGTERM/SIGINT lets in-flight requests finish before their generations are stopped.
+    public var shutdownGraceSeconds: Double = 30
+    /// Keys a client must present (`Authorization: Bearer KEY` or `x-api-key: KEY`); empty: no authentication.
+    public var apiKeys: [String] = []
+    /// Whether `/health` needs a key too (when keys are set).
+    public var healthRequiresAuth: Bool = false
+    /// Origins allowed by CORS (`*` for any); empty: CORS off.
+    public var corsAllowedOrigins: [String] = []
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ONNXRuntime
 
 /// An embedding model ready to serve: the model and the batcher that runs it.
@@ -24,6 +25,7 @@ public actor ModelManager {
     private var embeddingLoads: [String: Task<EmbeddingService, any Error>] = [:]
     private var chatLoads: [String: Task<ChatEngine, any Error>] = [:]
     private var loadedChatEngines: [ChatEngine] = []
+    private var shuttingDown = false
 
     public init(catalog: ModelCatalog, runtime: InferenceRuntime, configuration: GatewayConfiguration,
                 registry: ModelRegistry, logger: Logger) {
@@ -38,16 +40,18 @@ public actor ModelManager {
     /// runtime is missing or the model fails to load (a failed load is retried by the next request).
     public func embeddingService(id: String) async throws -> EmbeddingService {
         let entry = try entry(id: id, kind: .embedding)
-        if let load = embeddingLoads[id] { return try await load.value }
+        guard !shuttingDown else { throw ServingError(.shuttingDown, "The server is shutting down") }
+        if let load = embeddingLoads[id] { return try await finish(load, id: id) { $0.embeddingLoads[id] = nil } }
         guard let ort = runtime.onnxRuntime else {
-            throw GatewayError.unavailable(
-                "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")",
-                code: "runtime_unavailable")
+            throw ServingError(.runtimeUnavailable,
+                               "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")")
         }
         let configuration = self.configuration
         let registry = self.registry
         let logger = self.logger
         let load = Task<EmbeddingService, any Error> {
+            let started = ContinuousClock.now
+            let residentBefore = ProcessMemory.residentBytes()
             let model = try await Self.onLoadThread {
                 try EmbeddingModel(id: id, directory: entry.directory, runtime: ort,
                                    sessionConfiguration: SessionConfiguration(
@@ -57,10 +61,14 @@ public actor ModelManager {
             }
             logger.info("loaded \(id) on \(model.session.providerSelection)")
             registry.record(LoadedModelInfo(id: id, kind: .embedding, provider: model.session.providerSelection))
+            let provider = model.session.providerSelection.chosen.onnxRuntimeName
+            Self.recordLoad(id: id, provider: provider, started: started, residentBefore: residentBefore)
             let batcher = EmbeddingBatcher(
                 name: id, batchSize: configuration.embeddingBatchSize,
                 maxWait: .microseconds(Int64(configuration.embeddingBatchWaitMilliseconds * 1000)),
-                maxBatchTokens: configuration.embeddingBatchTokens
+                maxBatchTokens: configuration.embeddingBatchTokens,
+                maxQueuedInputs: configuration.maxQueuedEmbeddingInputs,
+                metrics: EngineMetrics(model: id, provider: provider, kind: "embeddings")
             ) { sequences in try model.run(sequences) }
             return EmbeddingService(model: model, batcher: batcher)
         }
@@ -72,17 +80,19 @@ public actor ModelManager {
     /// onnxruntime-genai is missing or the model fails to load.
     public func chatEngine(id: String) async throws -> ChatEngine {
         let entry = try entry(id: id, kind: .chat)
-        if let load = chatLoads[id] { return try await load.value }
+        guard !shuttingDown else { throw ServingError(.shuttingDown, "The server is shutting down") }
+        if let load = chatLoads[id] { return try await finish(load, id: id) { $0.chatLoads[id] = nil } }
         guard let genAI = runtime.genAI else {
-            throw GatewayError.unavailable(
-                "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")",
-                code: "runtime_unavailable")
+            throw ServingError(.runtimeUnavailable,
+                               "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")")
         }
         let configuration = self.configuration
         let registry = self.registry
         let logger = self.logger
         let available = Set(runtime.availableProviders)
         let load = Task<ChatEngine, any Error> {
+            let started = ContinuousClock.now
+            let residentBefore = ProcessMemory.residentBytes()
             var skipped: [ProviderSelection.Skip] = []
             var candidates: [ExecutionProviderKind] = []
             for kind in configuration.providers {
@@ -94,8 +104,7 @@ public actor ModelManager {
             }
             guard !candidates.isEmpty else {
                 let reasons = skipped.map { "\($0.provider.rawValue): \($0.reason)" }.joined(separator: "; ")
-                throw GatewayError.unavailable("no execution provider can run \(id) (\(reasons))",
-                                               code: "model_load_failed")
+                throw ServingError(.modelLoadFailed, "no execution provider can run \(id) (\(reasons))")
             }
             let names = candidates.map(\.genAIName)
             let (model, tokenizer) = try await Self.onLoadThread {
@@ -111,25 +120,27 @@ public actor ModelManager {
             let selection = ProviderSelection(chosen: chosen, skipped: skipped)
             logger.info("loaded \(id) on \(selection) (context \(model.contextLength) tokens)")
             registry.record(LoadedModelInfo(id: id, kind: .chat, provider: selection))
+            Self.recordLoad(id: id, provider: chosen.onnxRuntimeName, started: started, residentBefore: residentBefore)
             let planner = WavePlanner(maxBatch: configuration.maxBatchSize,
                                       maxWaves: configuration.maxParallelGenerations,
                                       maxQueued: configuration.maxQueuedGenerations,
                                       window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
-            return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner)
+            return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
+                              maxBufferedEvents: configuration.streamBufferEvents)
         }
         chatLoads[id] = load
         let engine = try await finish(load, id: id) { $0.chatLoads[id] = nil }
+        if shuttingDown { engine.stopAll() }
         if !loadedChatEngines.contains(where: { $0 === engine }) { loadedChatEngines.append(engine) }
         return engine
     }
 
     /// The catalog entry `id`: 404 when unknown, 400 when it is not a `kind` model.
     private func entry(id: String, kind: ModelKind) throws -> ModelEntry {
-        guard let entry = catalog.entry(id: id) else { throw GatewayError.modelNotFound(id) }
+        guard let entry = catalog.entry(id: id) else { throw ServingError.modelNotFound(id) }
         guard entry.kind == kind else {
-            throw GatewayError.invalidRequest(
-                "The model '\(id)' is a \(entry.kind.rawValue) model; this route needs a \(kind.rawValue) model",
-                param: "model", code: "model_not_supported")
+            throw ServingError(.wrongModelKind,
+                "The model '\(id)' is a \(entry.kind.rawValue) model; this route needs a \(kind.rawValue) model")
         }
         return entry
     }
@@ -143,9 +154,50 @@ public actor ModelManager {
         } catch {
             forget(self)
             logger.error("cannot load \(id): \(error)")
-            if let error = error as? GatewayError { throw error }
-            throw GatewayError.unavailable("The model '\(id)' could not be loaded: \(error)", code: "model_load_failed")
+            if let error = error as? ServingError { throw error }
+            throw ServingError(.modelLoadFailed, "The model '\(id)' could not be loaded: \(error)")
         }
+    }
+
+    /// Records a finished load's duration and the resident memory it added, labelled by model and provider.
+    private static func recordLoad(id: String, provider: String, started: ContinuousClock.Instant,
+                                   residentBefore: Int) {
+        let dimensions = [("model", id), ("provider", provider)]
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        Gauge(label: "aigw_model_load_seconds", dimensions: dimensions).record(seconds)
+        Gauge(label: "aigw_model_resident_bytes", dimensions: dimensions)
+            .record(max(0, ProcessMemory.residentBytes() - residentBefore))
+    }
+
+    /// Ends every generation now (a shutdown's grace period is over): waiting ones fail as shutting down, running
+    /// ones end as `length` before their next token; new requests are refused from here on.
+    public func stopGenerations() {
+        shuttingDown = true
+        for engine in loadedChatEngines { engine.stopAll() }
+    }
+
+    /// Stops every model's threads, waits for them, and releases every model. New requests are refused.
+    public func shutdown() async {
+        shuttingDown = true
+        let embeddings = embeddingLoads.values
+        let chats = chatLoads.values
+        embeddingLoads.removeAll()
+        chatLoads.removeAll()
+        loadedChatEngines.removeAll()
+        for load in embeddings {
+            if let service = try? await load.value {
+                try? await Self.onLoadThread { service.batcher.shutdown() }
+                registry.remove(id: service.model.id)
+            }
+        }
+        for load in chats {
+            if let engine = try? await load.value {
+                try? await Self.onLoadThread { engine.shutdown() }
+                registry.remove(id: engine.id)
+            }
+        }
+        logger.info("every model released")
     }
 
     /// Generations running now, over every chat model.

@@ -3,8 +3,14 @@ import GatewayCore
 import Hummingbird
 import Logging
 import OpenAIAPI
+import ServiceLifecycle
 
-/// Builds the gateway application: the one composition root used by `ai-gateway serve` and by the tests.
+/// The application type `buildApplication` returns.
+public typealias GatewayApplication = Application<RouterResponder<GatewayRequestContext>>
+
+/// Builds the gateway application: the one composition root used by `ai-gateway serve` and by the tests. The
+/// model manager runs as a Service inside it, shut down (threads joined, models released) after the HTTP server
+/// has drained.
 /// - Parameters:
 ///   - configuration: the merged configuration.
 ///   - runtime: the loaded runtime libraries; nil loads them from the configuration.
@@ -13,7 +19,22 @@ public func buildApplication(
     configuration: GatewayConfiguration,
     runtime: InferenceRuntime? = nil,
     logger: Logger
-) -> some ApplicationProtocol {
+) -> GatewayApplication {
+    buildGateway(configuration: configuration, runtime: runtime, logger: logger).application
+}
+
+/// The application and the service that bounds a shutdown's grace period.
+public struct Gateway: Sendable {
+    public let application: GatewayApplication
+    /// Put it after the application in the process's ServiceGroup: on SIGTERM it is told first, starts the grace
+    /// clock, and when the grace is over stops every generation still running so the server can finish draining.
+    public let shutdownGrace: ShutdownGraceService
+}
+
+/// Builds the application with its shutdown-grace service.
+public func buildGateway(configuration: GatewayConfiguration, runtime: InferenceRuntime? = nil,
+                         logger: Logger) -> Gateway {
+    _ = GatewayMetrics.registry
     let runtime = runtime ?? InferenceRuntime.load(configuration: configuration)
     logRuntime(runtime, logger: logger)
     let catalog = ModelCatalog.scan(directory: URL(fileURLWithPath: configuration.modelsDirectory))
@@ -23,37 +44,71 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                              serverName: "ai-gateway"),
+        services: [ModelManagerService(manager: state.manager)],
         logger: logger
     )
     if configuration.preloadModels {
         app.beforeServerStarts { await state.manager.preload() }
     }
-    return app
+    let grace = ShutdownGraceService(manager: state.manager, grace: configuration.shutdownGraceSeconds,
+                                     logger: logger)
+    return Gateway(application: app, shutdownGrace: grace)
 }
 
 /// Builds the router with every route and the middleware that wraps them.
-func buildRouter(state: GatewayState) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    var routes = RouteTable()
-    routes.add(.get, "/health")
-    routes.add(.get, "/v1/models")
-    routes.add(.get, "/v1/models/{id}")
-    routes.add(.post, "/v1/embeddings")
-    routes.add(.post, "/v1/chat/completions")
-    routes.add(.post, "/v1/completions")
-    router.add(middleware: ErrorMiddleware(maxBodyBytes: state.configuration.maxBodyBytes, routes: routes))
+func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
+    let configuration = state.configuration
+    let router = Router(context: GatewayRequestContext.self)
+    let routes = RouteTable.gateway
+    router.add(middleware: RequestLogMiddleware(logBodies: configuration.logBodies))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: GatewayCORSMiddleware(origins: configuration.corsAllowedOrigins))
+    router.add(middleware: ErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: routes))
+    router.add(middleware: AuthMiddleware(keys: configuration.apiKeys, protectHealth: configuration.healthRequiresAuth))
+    let timeout = configuration.requestTimeoutSeconds > 0
+        ? Duration.milliseconds(Int64(configuration.requestTimeoutSeconds * 1000)) : nil
+    router.add(middleware: ClientWatchMiddleware(timeout: timeout))
 
     let health = HealthRoutes(state: state)
     router.get("/health") { _, _ in await health.report() }
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: GatewayMetrics.render())))
+    }
+    router.get("/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+    }
     let models = ModelRoutes(state: state)
     router.get("/v1/models") { _, _ in models.list() }
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }
     let embeddings = EmbeddingRoutes(state: state)
-    router.post("/v1/embeddings") { request, _ in try await embeddings.create(request) }
+    router.post("/v1/embeddings") { request, context in try await embeddings.create(request, context: context) }
     let chat = ChatRoutes(state: state)
-    router.post("/v1/chat/completions") { request, _ in try await chat.chat(request) }
-    router.post("/v1/completions") { request, _ in try await chat.completion(request) }
+    router.post("/v1/chat/completions") { request, context in try await chat.chat(request, context: context) }
+    router.post("/v1/completions") { request, context in try await chat.completion(request, context: context) }
     return router
+}
+
+extension RouteTable {
+    /// Every (method, path) the gateway serves; `/openapi.json` documents exactly these.
+    static let gateway: RouteTable = {
+        var routes = RouteTable()
+        routes.add(.get, "/health")
+        routes.add(.get, "/metrics")
+        routes.add(.get, "/openapi.json")
+        routes.add(.get, "/v1/models")
+        routes.add(.get, "/v1/models/{id}")
+        routes.add(.post, "/v1/embeddings")
+        routes.add(.post, "/v1/chat/completions")
+        routes.add(.post, "/v1/completions")
+        return routes
+    }()
+}
+
+/// The OpenAPI 3 document of every route (`Resources/openapi.json`, embedded at build time).
+enum OpenAPIDocument {
+    static let bytes: [UInt8] = PackageResources.openapi_json
 }
 
 private func logRuntime(_ runtime: InferenceRuntime, logger: Logger) {

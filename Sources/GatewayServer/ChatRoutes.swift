@@ -8,22 +8,36 @@ import OpenAIAPI
 struct ChatRoutes: Sendable {
     let state: GatewayState
 
-    func chat(_ request: Request) async throws -> Response {
+    func chat(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(ChatCompletionRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
+        context.info.update { $0.model = body.model }
+        try GenerationRunner.checkCount(body.messages.count, limit: state.configuration.maxInputsPerRequest,
+                                        param: "messages", what: "messages")
         let engine = try await state.manager.chatEngine(id: body.model)
-        let prompt = try engine.promptTokens(messages: body.messages.map { ($0.role.rawValue, $0.content) })
-        try GenerationRunner.checkContext(promptTokens: prompt.count, maxTokens: body.maxTokens,
-                                          contextLength: engine.contextLength, param: "messages")
-        let streams = try await GenerationRunner.start(engine: engine, prompt: prompt,
-                                                       parameters: body.generationParameters(), count: body.n)
+        let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content) }
+        try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
+                                       contextLength: engine.contextLength, param: "messages")
+        if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
+        let prompt = try await BlockingWork.run { try engine.promptTokens(messages: messages) }
+        var parameters = body.generationParameters()
+        parameters.maxTokens = try GenerationRunner.budget(
+            promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
+            limit: state.configuration.maxTokensLimit, param: "messages")
+        context.info.update { $0.promptTokens = prompt.count }
+        let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
+        metrics.promptTokens.increment(by: Int64(prompt.count) * Int64(body.n))
+        let start = ContinuousClock.now
+        let streams = try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
+                                                       count: body.n)
         let id = ChatCompletionResponse.makeID()
         let created = Int(Date().timeIntervalSince1970)
         let fingerprint = GenerationRunner.fingerprint(engine)
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
         guard body.stream else {
-            let choices = try await GenerationRunner.gather(streams)
+            let choices = try await GenerationRunner.gather(streams, metrics: metrics, start: start)
+            GenerationRunner.record(choices, info: context.info, logBodies: state.configuration.logBodies)
             let response = ChatCompletionResponse(
                 id: id, created: created, model: body.model,
                 choices: choices.map {
@@ -38,7 +52,8 @@ struct ChatRoutes: Sendable {
                                                systemFingerprint: fingerprint, includeUsage: body.includeUsage,
                                                logprobs: body.logprobs)
         let count = body.n
-        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage) { chunks in
+        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage,
+                                  settings: streamSettings(context: context, metrics: metrics, start: start)) { chunks in
             for index in 0..<count { chunks.append(writer.roleChunk(index: index)) }
         } event: { index, event in
             writer.chunk(for: event, index: index)
@@ -47,22 +62,37 @@ struct ChatRoutes: Sendable {
         }
     }
 
-    func completion(_ request: Request) async throws -> Response {
+    func completion(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(CompletionRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
+        context.info.update { $0.model = body.model }
+        try GenerationRunner.checkCount(body.prompts.count, limit: state.configuration.maxInputsPerRequest,
+                                        param: "prompt", what: "prompts")
         let engine = try await state.manager.chatEngine(id: body.model)
-        let prompts = try body.prompts.map { try engine.promptTokens(text: $0) }
-        for (index, prompt) in prompts.enumerated() {
-            try GenerationRunner.checkContext(promptTokens: prompt.count, maxTokens: body.maxTokens,
-                                              contextLength: engine.contextLength,
-                                              param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]")
+        let texts = body.prompts
+        for (index, text) in texts.enumerated() {
+            try GenerationRunner.checkSize(bytes: text.utf8.count, contextLength: engine.contextLength,
+                                           param: texts.count == 1 ? "prompt" : "prompt[\(index)]")
         }
-        var streams: [AsyncThrowingStream<GenerationEvent, any Error>] = []
-        for prompt in prompts {
-            streams += try await GenerationRunner.start(engine: engine, prompt: prompt,
-                                                        parameters: body.generationParameters(), count: body.n)
+        if state.configuration.logBodies { context.info.update { $0.body = texts.joined(separator: "\n---\n") } }
+        let prompts = try await BlockingWork.run { try texts.map { try engine.promptTokens(text: $0) } }
+        var parameters = body.generationParameters()
+        for (index, prompt) in prompts.enumerated() {
+            parameters.maxTokens = try GenerationRunner.budget(
+                promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
+                limit: state.configuration.maxTokensLimit,
+                param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]")
         }
         let promptTokens = prompts.reduce(0) { $0 + $1.count }
+        context.info.update { $0.promptTokens = promptTokens }
+        let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
+        metrics.promptTokens.increment(by: Int64(promptTokens) * Int64(body.n))
+        let start = ContinuousClock.now
+        var streams: [AsyncThrowingStream<GenerationEvent, any Error>] = []
+        for prompt in prompts {
+            streams += try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
+                                                        count: body.n)
+        }
         let echoes = body.prompts.flatMap { Array(repeating: body.echo ? $0 : "", count: body.n) }
         let id = CompletionResponse.makeID()
         let created = Int(Date().timeIntervalSince1970)
@@ -71,7 +101,8 @@ struct ChatRoutes: Sendable {
         headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
         let logprobs = body.logprobs != nil
         guard body.stream else {
-            let choices = try await GenerationRunner.gather(streams)
+            let choices = try await GenerationRunner.gather(streams, metrics: metrics, start: start)
+            GenerationRunner.record(choices, info: context.info, logBodies: state.configuration.logBodies)
             let response = CompletionResponse(
                 id: id, created: created, model: body.model,
                 choices: choices.enumerated().map { index, choice in
@@ -86,7 +117,8 @@ struct ChatRoutes: Sendable {
         let writer = CompletionChunkWriter(id: id, created: created, model: body.model, systemFingerprint: fingerprint,
                                            includeUsage: body.includeUsage, logprobs: logprobs)
         let offsets = OffsetTracker(echoes: echoes)
-        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage) { chunks in
+        return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage,
+                                  settings: streamSettings(context: context, metrics: metrics, start: start)) { chunks in
             for (index, echo) in echoes.enumerated() where !echo.isEmpty {
                 chunks.append(writer.textChunk(index: index, text: echo))
             }
@@ -96,6 +128,26 @@ struct ChatRoutes: Sendable {
         } usage: { completionTokens in
             writer.usageChunk(GenerationUsage(promptTokens: promptTokens, completionTokens: completionTokens))
         }
+    }
+}
+
+extension ChatRoutes {
+    /// How a stream of this request is written: keep-alive interval, deadline, metrics and the log line's facts.
+    func streamSettings(context: GatewayRequestContext, metrics: GenerationMetrics, start: ContinuousClock.Instant)
+        -> SSEStream.Settings
+    {
+        let configuration = state.configuration
+        return SSEStream.Settings(
+            keepAlive: configuration.sseKeepAliveSeconds > 0 ? .milliseconds(Int64(configuration.sseKeepAliveSeconds * 1000)) : nil,
+            deadline: configuration.requestTimeoutSeconds > 0
+                ? start + .milliseconds(Int64(configuration.requestTimeoutSeconds * 1000)) : nil,
+            metrics: metrics, start: start, info: context.info, logBodies: configuration.logBodies,
+            logger: context.logger, bufferLimit: configuration.streamBufferEvents)
+    }
+
+    /// Messages as one text for the log (only with `log_bodies`).
+    static func describe(_ messages: [(role: String, content: String)]) -> String {
+        messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
     }
 }
 

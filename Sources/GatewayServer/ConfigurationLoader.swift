@@ -52,6 +52,32 @@ public enum ConfigurationLoader {
             help: "load embedding models at start rather than on first use (true)"),
         Key(file: "log_level", environment: "AIGW_LOG_LEVEL", flag: "--log-level",
             help: "trace, debug, info, notice, warning, error or critical (info)"),
+        Key(file: "log_format", environment: "AIGW_LOG_FORMAT", flag: "--log-format",
+            help: "text or json (text)"),
+        Key(file: "log_bodies", environment: "AIGW_LOG_BODIES", flag: "--log-bodies",
+            help: "log prompts and generated text (false)"),
+        Key(file: "max_queued_embedding_inputs", environment: "AIGW_MAX_QUEUED_EMBEDDING_INPUTS",
+            flag: "--max-queued-embedding-inputs", help: "embedding texts waiting per model before 429 (8192)"),
+        Key(file: "stream_buffer_events", environment: "AIGW_STREAM_BUFFER_EVENTS", flag: "--stream-buffer-events",
+            help: "events held for a client that does not read before its generation stops (1024)"),
+        Key(file: "max_inputs_per_request", environment: "AIGW_MAX_INPUTS_PER_REQUEST",
+            flag: "--max-inputs-per-request", help: "most embedding texts, prompts or chat messages per request (2048)"),
+        Key(file: "max_tokens_limit", environment: "AIGW_MAX_TOKENS_LIMIT", flag: "--max-tokens-limit",
+            help: "largest max_tokens, and the default; 0 = the model's context length (0)"),
+        Key(file: "request_timeout_seconds", environment: "AIGW_REQUEST_TIMEOUT_SECONDS",
+            flag: "--request-timeout-seconds", help: "longest a request may take, 0 = no limit (600)"),
+        Key(file: "sse_keepalive_seconds", environment: "AIGW_SSE_KEEPALIVE_SECONDS", flag: "--sse-keepalive-seconds",
+            help: "SSE comment interval on idle streams, 0 = never (15)"),
+        Key(file: "shutdown_grace_seconds", environment: "AIGW_SHUTDOWN_GRACE_SECONDS",
+            flag: "--shutdown-grace-seconds", help: "how long in-flight requests may finish after SIGTERM (30)"),
+        Key(file: "api_keys", environment: "AIGW_API_KEYS", flag: "--api-key",
+            help: "API keys clients must send, comma separated (none: no authentication)"),
+        Key(file: "api_key_file", environment: "AIGW_API_KEY_FILE", flag: "--api-key-file",
+            help: "file with one API key per line, added to api_keys"),
+        Key(file: "health_requires_auth", environment: "AIGW_HEALTH_REQUIRES_AUTH", flag: "--health-requires-auth",
+            help: "require an API key on /health too (false)"),
+        Key(file: "cors_allowed_origins", environment: "AIGW_CORS_ALLOWED_ORIGINS", flag: "--cors-allowed-origins",
+            help: "origins allowed by CORS, comma separated, * for any (none: CORS off)"),
     ]
 
     /// The environment variable naming the config file when no `--config` flag is given.
@@ -122,6 +148,15 @@ public enum ConfigurationLoader {
             return number
         }
         func path() -> String? { value.isEmpty ? nil : value }
+        func number(in range: ClosedRange<Double>) throws -> Double {
+            guard let number = Double(value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+                throw ConfigurationError("\(source): '\(key)' must be a number in \(range), got '\(value)'")
+            }
+            return number
+        }
+        func list() -> [String] {
+            value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         func boolean() throws -> Bool {
             switch value.lowercased() {
             case "true", "1", "yes", "on": return true
@@ -170,6 +205,31 @@ public enum ConfigurationLoader {
                     "\(source): 'log_level' must be one of \(levels.joined(separator: ", ")), got '\(value)'")
             }
             configuration.logLevel = value.lowercased()
+        case "log_format":
+            guard ["text", "json"].contains(value.lowercased()) else {
+                throw ConfigurationError("\(source): 'log_format' must be text or json, got '\(value)'")
+            }
+            configuration.logFormat = value.lowercased()
+        case "log_bodies": configuration.logBodies = try boolean()
+        case "max_queued_embedding_inputs": configuration.maxQueuedEmbeddingInputs = try integer(in: 1...10_000_000)
+        case "stream_buffer_events": configuration.streamBufferEvents = try integer(in: 1...1_000_000)
+        case "max_inputs_per_request": configuration.maxInputsPerRequest = try integer(in: 1...1_000_000)
+        case "max_tokens_limit": configuration.maxTokensLimit = try integer(in: 0...10_000_000)
+        case "request_timeout_seconds": configuration.requestTimeoutSeconds = try number(in: 0...86_400)
+        case "sse_keepalive_seconds": configuration.sseKeepAliveSeconds = try number(in: 0...3600)
+        case "shutdown_grace_seconds": configuration.shutdownGraceSeconds = try number(in: 0...3600)
+        case "api_keys":
+            configuration.apiKeys += list().filter { !configuration.apiKeys.contains($0) }
+        case "api_key_file":
+            guard let text = try? String(contentsOfFile: value, encoding: .utf8) else {
+                throw ConfigurationError("\(source): cannot read the API key file '\(value)'")
+            }
+            let keys = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !keys.isEmpty else { throw ConfigurationError("\(source): the API key file '\(value)' has no key") }
+            configuration.apiKeys += keys.filter { !configuration.apiKeys.contains($0) }
+        case "health_requires_auth": configuration.healthRequiresAuth = try boolean()
+        case "cors_allowed_origins": configuration.corsAllowedOrigins = list()
         default:
             let known = keys.map(\.file).joined(separator: ", ")
             throw ConfigurationError("\(source): unknown key '\(key)' (known keys: \(known))")

@@ -7,18 +7,24 @@ import OpenAIAPI
 struct EmbeddingRoutes: Sendable {
     let state: GatewayState
 
-    func create(_ request: Request) async throws -> Response {
+    func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(EmbeddingRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
+        context.info.update { $0.model = body.model }
+        try GenerationRunner.checkCount(body.input.count, limit: state.configuration.maxInputsPerRequest,
+                                        param: "input", what: "items")
         let service = try await state.manager.embeddingService(id: body.model)
         let model = service.model
         if let dimensions = body.dimensions, dimensions > model.dimensions {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "'dimensions' is \(dimensions), but the model '\(body.model)' has \(model.dimensions) dimensions",
                 param: "dimensions")
         }
         let truncate = body.truncate ?? state.configuration.embeddingTruncate
-        let sequences = try tokenize(body.input, model: model, truncate: truncate)
+        let input = body.input
+        let sequences = try await BlockingWork.run { try Self.tokenize(input, model: model, truncate: truncate) }
+        let promptTokens = sequences.reduce(0) { $0 + $1.count }
+        context.info.update { $0.promptTokens = promptTokens }
         var vectors = try await service.batcher.embed(sequences)
         if let dimensions = body.dimensions, dimensions < model.dimensions {
             for index in vectors.indices {
@@ -27,14 +33,14 @@ struct EmbeddingRoutes: Sendable {
             }
         }
         let response = EmbeddingResponse(model: body.model, vectors: vectors,
-                                         promptTokens: sequences.reduce(0) { $0 + $1.count },
+                                         promptTokens: promptTokens,
                                          base64: body.encodingFormat == .base64)
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
     }
 
     /// Token ids with specials for each input; over-long inputs are cut or refused naming their index.
-    private func tokenize(_ input: EmbeddingRequest.Input, model: EmbeddingModel, truncate: Bool) throws -> [[Int32]] {
+    private static func tokenize(_ input: EmbeddingRequest.Input, model: EmbeddingModel, truncate: Bool) throws -> [[Int32]] {
         let limit = model.maxTokens
         switch input {
         case .texts(let texts):
@@ -48,7 +54,7 @@ struct EmbeddingRoutes: Sendable {
             let vocabulary = model.tokenizer.vocabularySize
             return try batches.enumerated().map { index, tokens in
                 if let bad = tokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
-                    throw GatewayError.invalidRequest(
+                    throw APIError.invalidRequest(
                         "input[\(index)] has token id \(bad), outside the model's vocabulary of \(vocabulary) tokens",
                         param: "input[\(index)]")
                 }
@@ -60,9 +66,19 @@ struct EmbeddingRoutes: Sendable {
         }
     }
 
-    private func tooLong(index: Int, count: Int, limit: Int) -> GatewayError {
-        GatewayError.invalidRequest(
+    private static func tooLong(index: Int, count: Int, limit: Int) -> APIError {
+        APIError.invalidRequest(
             "input[\(index)] has \(count) tokens, over the model's maximum of \(limit); shorten it or send "
                 + "\"truncate\": true", param: "input[\(index)]", code: "context_length_exceeded")
+    }
+}
+
+extension EmbeddingRequest.Input {
+    /// How many inputs the request carries.
+    var count: Int {
+        switch self {
+        case .texts(let texts): texts.count
+        case .tokens(let batches): batches.count
+        }
     }
 }

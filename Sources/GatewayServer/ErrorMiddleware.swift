@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import OpenAIAPI
 
-/// Turns every error that reaches the edge into OpenAI's envelope with the right status: `GatewayError`s as they
+/// Turns every error that reaches the edge into OpenAI's envelope with the right status: `APIError`s as they
 /// are, Hummingbird's own (unknown route, wrong method, body too large) by status, anything else as a 500 whose
 /// details go to the log, never to the client. Also rejects bodies over the limit before they are read, and tags
 /// each response with its request id.
@@ -18,16 +18,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-                throw GatewayError(.payloadTooLarge,
+                throw APIError(.payloadTooLarge,
                                    "Request body of \(length) bytes is over the limit of \(maxBodyBytes) bytes")
             }
             response = try await next(request, context)
         } catch {
             let gatewayError = translate(error, request: request, context: context)
-            response = JSONResponse.error(gatewayError)
-            if gatewayError.kind == .rateLimited {
-                response.headers[.retryAfter] = "1"
-            }
+            response = ErrorMapping.response(gatewayError)
             if gatewayError.kind == .methodNotAllowed {
                 let allowed = routes.methods(for: request.uri.path).map(\.rawValue).joined(separator: ", ")
                 response.headers[.allow] = allowed
@@ -37,31 +34,28 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    private func translate(_ error: any Error, request: Request, context: Context) -> GatewayError {
+    private func translate(_ error: any Error, request: Request, context: Context) -> APIError {
         switch error {
-        case let error as GatewayError:
-            return error
         case let error as HTTPError:
             switch error.status {
             case .notFound where routes.methods(for: request.uri.path).isEmpty == false:
-                return GatewayError(.methodNotAllowed,
+                return APIError(.methodNotAllowed,
                                     "Method \(request.method.rawValue) is not allowed for \(request.uri.path)")
             case .notFound:
-                return GatewayError(.notFound, "Invalid URL (\(request.method.rawValue) \(request.uri.path))",
+                return APIError(.notFound, "Invalid URL (\(request.method.rawValue) \(request.uri.path))",
                                     code: "unknown_url")
             case .contentTooLarge:
-                return GatewayError(.payloadTooLarge, "Request body is over the limit of \(maxBodyBytes) bytes")
+                return APIError(.payloadTooLarge, "Request body is over the limit of \(maxBodyBytes) bytes")
             case .badRequest:
-                return GatewayError(.invalidRequest, error.body ?? "Bad request")
+                return APIError(.invalidRequest, error.body ?? "Bad request")
             case .unsupportedMediaType:
-                return GatewayError(.unsupportedMediaType, error.body ?? "Unsupported media type")
+                return APIError(.unsupportedMediaType, error.body ?? "Unsupported media type")
             default:
                 context.logger.error("unexpected HTTP error: \(error)")
-                return GatewayError(.internal, "The server had an error while processing your request")
+                return APIError(.internal, "The server had an error while processing your request")
             }
         default:
-            context.logger.error("internal error: \(String(reflecting: error))")
-            return GatewayError(.internal, "The server had an error while processing your request")
+            return ErrorMapping.apiError(error, logger: context.logger)
         }
     }
 }

@@ -25,20 +25,24 @@ enum GenerationRunner {
         return streams
     }
 
-    /// Reads every stream to its end, concurrently.
-    static func gather(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>]) async throws -> [GatheredChoice] {
+    /// Reads every stream to its end, concurrently, timing each one's tokens.
+    static func gather(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>], metrics: GenerationMetrics,
+                       start: ContinuousClock.Instant) async throws -> [GatheredChoice] {
         try await withThrowingTaskGroup(of: (Int, GatheredChoice).self) { group in
             for (index, stream) in streams.enumerated() {
                 group.addTask {
                     var choice = GatheredChoice()
+                    var timer = TokenTimer(metrics: metrics, start: start)
                     for try await event in stream {
                         switch event {
                         case .text(let text, let logprobs):
+                            timer.text()
                             choice.text += text
                             choice.logprobs += logprobs
                         case .finished(let reason, let usage):
                             choice.finishReason = reason
                             choice.completionTokens = usage.completionTokens
+                            metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
                         }
                     }
                     return (index, choice)
@@ -50,17 +54,32 @@ enum GenerationRunner {
         }
     }
 
-    /// Merges the events of several streams into one, tagged with their choice index.
-    static func merge(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>])
+    /// Puts the generated tokens (and, with `log_bodies`, the text) in the request's log line.
+    static func record(_ choices: [GatheredChoice], info: RequestInfo, logBodies: Bool) {
+        info.update { values in
+            values.completionTokens = choices.reduce(0) { $0 + $1.completionTokens }
+            if logBodies { values.output = choices.map(\.text).joined(separator: "\n---\n") }
+        }
+    }
+
+    /// Merges the events of several streams into one, tagged with their choice index. The merged stream holds at
+    /// most `limit` events for a consumer that does not read; past that every generation is stopped.
+    static func merge(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>], limit: Int)
         -> AsyncThrowingStream<(Int, GenerationEvent), any Error>
     {
-        let (merged, continuation) = AsyncThrowingStream<(Int, GenerationEvent), any Error>.makeStream()
+        let (merged, continuation) = AsyncThrowingStream<(Int, GenerationEvent), any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(1, limit)))
         let task = Task {
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (index, stream) in streams.enumerated() {
                         group.addTask {
-                            for try await event in stream { continuation.yield((index, event)) }
+                            for try await event in stream {
+                                if case .dropped = continuation.yield((index, event)) {
+                                    throw ServingError(.consumerTooSlow, "The client read too slowly: \(limit) "
+                                                           + "events were waiting; generation stopped")
+                                }
+                            }
                         }
                     }
                     try await group.waitForAll()
@@ -74,16 +93,48 @@ enum GenerationRunner {
         return merged
     }
 
-    /// Refuses a request whose prompt plus requested tokens exceed the context.
-    static func checkContext(promptTokens: Int, maxTokens: Int?, contextLength: Int, param: String) throws {
-        let requested = maxTokens ?? 1
-        guard promptTokens + requested <= contextLength else {
+    /// Refuses a request with more items (messages, prompts) than the server takes.
+    static func checkCount(_ count: Int, limit: Int, param: String, what: String) throws {
+        guard count <= limit else {
+            throw APIError.invalidRequest("'\(param)' has \(count) \(what); at most \(limit) are allowed",
+                                          param: param, code: "too_many_items")
+        }
+    }
+
+    /// The most UTF-8 bytes one token can stand for, for refusing a prompt that cannot fit before tokenizing it.
+    static let maxBytesPerToken = 256
+
+    /// Refuses a prompt whose size alone shows it cannot fit the context (no tokenizer runs on it).
+    static func checkSize(bytes: Int, contextLength: Int, param: String) throws {
+        let limit = contextLength.multipliedReportingOverflow(by: maxBytesPerToken)
+        guard limit.overflow || bytes <= limit.partialValue else {
+            throw APIError.invalidRequest(
+                "The prompt is \(bytes) bytes long, more than this model's context of \(contextLength) tokens can hold",
+                param: param, code: "context_length_exceeded")
+        }
+    }
+
+    /// The token budget of a generation: refuses `max_tokens` above the server's `max_tokens_limit` or beyond the
+    /// room the prompt leaves in the context (no arithmetic can overflow on client numbers); without `max_tokens`
+    /// the budget is the limit (nil: the rest of the context).
+    static func budget(promptTokens: Int, maxTokens: Int?, contextLength: Int, limit: Int, param: String)
+        throws -> Int?
+    {
+        if let maxTokens, limit > 0, maxTokens > limit {
+            throw APIError.invalidRequest(
+                "max_tokens is \(maxTokens); this server allows at most \(limit)", param: "max_tokens",
+                code: "invalid_value")
+        }
+        let room = contextLength - promptTokens
+        guard room >= 1, maxTokens.map({ $0 <= room }) ?? true else {
             let detail = maxTokens.map { " plus \($0) requested tokens" } ?? ""
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "This model's maximum context length is \(contextLength) tokens; the prompt has \(promptTokens) "
                     + "tokens\(detail). Shorten the prompt or reduce max_tokens.",
                 param: maxTokens == nil ? param : "max_tokens", code: "context_length_exceeded")
         }
+        if let maxTokens { return maxTokens }
+        return limit > 0 ? min(limit, room) : nil
     }
 
     static func fingerprint(_ engine: ChatEngine) -> String {

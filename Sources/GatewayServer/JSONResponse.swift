@@ -18,12 +18,12 @@ enum JSONResponse {
             return Response(status: status, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
-            return self.error(GatewayError(.internal, "The server could not encode its response"))
+            return self.error(APIError(.internal, "The server could not encode its response"))
         }
     }
 
-    static func error(_ error: GatewayError) -> Response {
-        make(ErrorEnvelope(error), status: HTTPResponse.Status(code: error.kind.httpStatus))
+    static func error(_ error: APIError) -> Response {
+        ErrorMapping.response(error)
     }
 
     /// Reads the whole body (up to `limit` bytes) and decodes it as `T`. The body is read as JSON whatever its
@@ -34,24 +34,26 @@ enum JSONResponse {
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch {
-            throw GatewayError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
+            throw APIError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
         }
         guard buffer.readableBytes > 0 else {
-            throw GatewayError.invalidRequest("The request body is empty; expected a JSON object")
+            throw APIError.invalidRequest("The request body is empty; expected a JSON object")
         }
+        let data = Data(buffer: buffer)
+        try NULCheck.check(data)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
-        } catch let error as GatewayError {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as APIError {
             throw error
         } catch let error as DecodingError {
             throw describe(error)
         } catch {
-            throw GatewayError.invalidRequest("The request body is not valid JSON")
+            throw APIError.invalidRequest("The request body is not valid JSON")
         }
     }
 
     /// A 400 naming the field (`param`) and what was wrong with it.
-    static func describe(_ error: DecodingError) -> GatewayError {
+    static func describe(_ error: DecodingError) -> APIError {
         func path(_ codingPath: [any CodingKey]) -> String? {
             let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
                 .joined().drop { $0 == "." }

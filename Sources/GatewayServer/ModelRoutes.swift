@@ -12,7 +12,7 @@ struct ModelRoutes: Sendable {
     }
 
     func get(id: String) throws -> Response {
-        guard let entry = state.catalog.entry(id: id) else { throw GatewayError.modelNotFound(id, param: nil) }
+        guard let entry = state.catalog.entry(id: id) else { throw APIError(.notFound, "The model '\(id)' does not exist", code: "model_not_found") }
         return JSONResponse.make(object(for: entry))
     }
 

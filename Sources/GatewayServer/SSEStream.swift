@@ -1,15 +1,37 @@
 import GatewayCore
 import Hummingbird
+import Logging
 import OpenAIAPI
 
 /// Writes generations as Server-Sent Events: opening chunks, one chunk per event flushed as it comes, an optional
-/// usage chunk, then `data: [DONE]`. When the client goes away the write fails, the merged stream is dropped and
-/// every generation stops before its next token.
+/// usage chunk, then `data: [DONE]`. An idle stream gets an SSE comment every keep-alive interval; one that passes
+/// the request deadline ends with a timeout error event. When the client goes away the write fails, the merged
+/// stream is dropped and every generation stops before its next token. At most `limit` events wait for a client
+/// that does not read (then its generations stop).
 enum SSEStream {
+    /// How a stream is written and reported.
+    struct Settings: Sendable {
+        var keepAlive: Duration?
+        var deadline: ContinuousClock.Instant?
+        var metrics: GenerationMetrics
+        var start: ContinuousClock.Instant
+        var info: RequestInfo
+        var logBodies: Bool
+        var logger: Logger
+        var bufferLimit = 1024
+    }
+
+    /// What the writer waits for: an event of a generation, or a tick of the keep-alive clock.
+    private enum Item: Sendable {
+        case event(Int, GenerationEvent)
+        case tick
+    }
+
     static func response(
         headers: HTTPFields,
         streams: [AsyncThrowingStream<GenerationEvent, any Error>],
         includeUsage: Bool,
+        settings: Settings,
         opening: @escaping @Sendable (inout [[UInt8]]) -> Void,
         event: @escaping @Sendable (Int, GenerationEvent) -> [UInt8],
         usage: @escaping @Sendable (Int) -> [UInt8]
@@ -19,28 +41,98 @@ enum SSEStream {
         headers[.cacheControl] = "no-cache"
         headers[.init("X-Accel-Buffering")!] = "no"
         let body = ResponseBody { writer in
-            let merged = GenerationRunner.merge(streams)
+            let items = withTicks(GenerationRunner.merge(streams, limit: settings.bufferLimit),
+                                  every: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil),
+                                  limit: settings.bufferLimit)
+            func send(_ bytes: [UInt8]) async throws {
+                do {
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                } catch {
+                    throw WriteFailed()
+                }
+            }
             var first: [[UInt8]] = []
             opening(&first)
-            for chunk in first { try await writer.write(ByteBuffer(bytes: chunk)) }
+            for chunk in first { try await send(chunk) }
             var completionTokens = 0
+            var timers = [TokenTimer](repeating: TokenTimer(metrics: settings.metrics, start: settings.start),
+                                      count: streams.count)
+            var output = [String](repeating: "", count: settings.logBodies ? streams.count : 0)
+            var lastWrite = ContinuousClock.now
             do {
-                for try await (index, generationEvent) in merged {
-                    if case .finished(_, let usage) = generationEvent { completionTokens += usage.completionTokens }
-                    try await writer.write(ByteBuffer(bytes: event(index, generationEvent)))
+                for try await item in items {
+                    switch item {
+                    case .tick:
+                        if let deadline = settings.deadline, ContinuousClock.now >= deadline {
+                            throw ServingError(.timedOut, "The request took longer than the server's limit")
+                        }
+                        if let keepAlive = settings.keepAlive, ContinuousClock.now - lastWrite >= keepAlive {
+                            try await send(SSEFrame.keepAlive)
+                            lastWrite = .now
+                        }
+                    case .event(let index, let generationEvent):
+                        switch generationEvent {
+                        case .text(let text, _):
+                            if index < timers.count { timers[index].text() }
+                            if settings.logBodies, index < output.count { output[index] += text }
+                        case .finished(_, let usage):
+                            completionTokens += usage.completionTokens
+                            settings.metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
+                        }
+                        try await send(event(index, generationEvent))
+                        lastWrite = .now
+                    }
                 }
-            } catch let error as GatewayError {
-                try await writer.write(ByteBuffer(bytes: SSEFrame.error(error)))
-            } catch is CancellationError {
+            } catch is CancellationError, is WriteFailed {
+                // The client went away: dropping `items` stops every generation before its next token.
                 return
             } catch {
-                try await writer.write(ByteBuffer(bytes: SSEFrame.error(
-                    GatewayError(.internal, "The server had an error while generating"))))
+                try await send(ErrorMapping.sseFrame(error, logger: settings.logger))
             }
-            if includeUsage { try await writer.write(ByteBuffer(bytes: usage(completionTokens))) }
-            try await writer.write(ByteBuffer(bytes: SSEFrame.done))
+            settings.info.update { values in
+                values.completionTokens = completionTokens
+                if settings.logBodies { values.output = output.joined(separator: "\n---\n") }
+            }
+            if includeUsage { try await send(usage(completionTokens)) }
+            try await send(SSEFrame.done)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// A write to the client failed: the connection is gone.
+    private struct WriteFailed: Error {}
+
+    /// The merged events with a `.tick` every `interval` (none when nil); ends when the events end. Holds at most
+    /// `limit` items for a writer that cannot write; past that the generations are stopped.
+    private static func withTicks(_ events: AsyncThrowingStream<(Int, GenerationEvent), any Error>,
+                                  every interval: Duration?, limit: Int) -> AsyncThrowingStream<Item, any Error> {
+        let (items, continuation) = AsyncThrowingStream<Item, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(2, limit)))
+        let pump = Task {
+            do {
+                for try await (index, event) in events {
+                    if case .dropped = continuation.yield(.event(index, event)) {
+                        throw ServingError(.consumerTooSlow,
+                                           "The client read too slowly: \(limit) events were waiting; generation stopped")
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        let ticker = Task {
+            guard let interval else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if case .terminated = continuation.yield(.tick) { return }
+            }
+        }
+        continuation.onTermination = { _ in
+            pump.cancel()
+            ticker.cancel()
+        }
+        return items
     }
 }

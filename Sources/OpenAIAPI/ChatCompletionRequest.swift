@@ -32,12 +32,12 @@ public struct ChatCompletionRequest: Decodable, Sendable {
         let reader = try CompletionFieldReader(
             decoder, known: Self.ownFields.union(CompletionSampling.fieldNames).union(Self.neutralOnly.map(\.name)))
         model = try reader.required(String.self, "model")
-        guard !model.isEmpty else { throw GatewayError.invalidRequest("'model' must not be empty", param: "model") }
+        guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
         messages = try Self.parseMessages(reader)
         let maxTokens = try reader.integer("max_tokens", in: 1...Int.max)
         let maxCompletionTokens = try reader.integer("max_completion_tokens", in: 1...Int.max)
         if maxTokens != nil, maxCompletionTokens != nil {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Send either 'max_tokens' or 'max_completion_tokens', not both; 'max_tokens' is the deprecated name "
                     + "of 'max_completion_tokens'.",
                 param: "max_tokens", code: "invalid_value")
@@ -47,7 +47,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
         logprobs = try reader.optional(Bool.self, "logprobs") ?? false
         topLogprobs = try reader.integer("top_logprobs", in: 0...Self.maxTopLogprobs)
         if topLogprobs != nil, !logprobs {
-            throw GatewayError.invalidRequest("'top_logprobs' is only allowed when 'logprobs' is true.",
+            throw APIError.invalidRequest("'top_logprobs' is only allowed when 'logprobs' is true.",
                                               param: "top_logprobs", code: "invalid_value")
         }
         user = sampling.user
@@ -67,7 +67,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     private static func parseMessages(_ reader: CompletionFieldReader) throws -> [ChatMessage] {
         let items = try reader.required([CompletionJSONValue].self, "messages")
         guard !items.isEmpty else {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array "
                     + "instead.",
                 param: "messages", code: "empty_array")

@@ -16,12 +16,12 @@ extension ChatMessage {
         let role = try parseRole(fields["role"], path: path)
         let known = role == .assistant ? commonFields.union(assistantFields) : commonFields
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw GatewayError.invalidRequest("Unrecognized request argument supplied: \(path).\(unknown)",
+            throw APIError.invalidRequest("Unrecognized request argument supplied: \(path).\(unknown)",
                                               param: "\(path).\(unknown)")
         }
         for field in assistantFields.sorted() {
             if let value = fields[field], !value.isNullOrEmpty {
-                throw GatewayError.invalidRequest(
+                throw APIError.invalidRequest(
                     "Unsupported parameter: '\(path).\(field)' is not supported by this server (no tool calling, "
                         + "audio or refusals); only null is accepted.",
                     param: "\(path).\(field)", code: "unsupported_parameter")
@@ -42,18 +42,18 @@ extension ChatMessage {
         let param = "\(path).role"
         switch value {
         case nil:
-            throw GatewayError.invalidRequest("Missing required parameter: '\(param)'", param: param,
+            throw APIError.invalidRequest("Missing required parameter: '\(param)'", param: param,
                                               code: "missing_required_parameter")
         case .string("system")?, .string("developer")?: return .system
         case .string("user")?: return .user
         case .string("assistant")?: return .assistant
         case .string(let role)? where role == "tool" || role == "function":
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Unsupported value: messages with role '\(role)' are not supported by this server, which does not "
                     + "implement tool calling.",
                 param: param, code: "unsupported_value")
         case .string(let role)?:
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid value: '\(role)'. Supported values are: 'system', 'developer', 'user' and 'assistant'.",
                 param: param, code: "invalid_value")
         case let other?:
@@ -65,13 +65,13 @@ extension ChatMessage {
     private static func parseContent(_ value: CompletionJSONValue?, path: String) throws -> String {
         switch value {
         case nil:
-            throw GatewayError.invalidRequest("Missing required parameter: '\(path)'", param: path,
+            throw APIError.invalidRequest("Missing required parameter: '\(path)'", param: path,
                                               code: "missing_required_parameter")
         case .string(let text)?:
             return text
         case .array(let parts)?:
             guard !parts.isEmpty else {
-                throw GatewayError.invalidRequest("Invalid '\(path)': expected a non-empty array of content parts.",
+                throw APIError.invalidRequest("Invalid '\(path)': expected a non-empty array of content parts.",
                                                   param: path, code: "empty_array")
             }
             return try parts.enumerated().map { try parsePart($1, path: "\(path)[\($0)]") }.joined()
@@ -87,12 +87,12 @@ extension ChatMessage {
         }
         switch fields["type"] {
         case nil:
-            throw GatewayError.invalidRequest("Missing required parameter: '\(path).type'", param: "\(path).type",
+            throw APIError.invalidRequest("Missing required parameter: '\(path).type'", param: "\(path).type",
                                               code: "missing_required_parameter")
         case .string("text")?:
             break
         case .string(let type)?:
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Unsupported value: content parts of type '\(type)' are not supported by this server; only 'text' "
                     + "parts are accepted.",
                 param: "\(path).type", code: "unsupported_value")
@@ -100,12 +100,12 @@ extension ChatMessage {
             throw CompletionFieldReader.wrongType("\(path).type", expected: "a string", sent: other.typeName)
         }
         if let unknown = fields.keys.sorted().first(where: { $0 != "type" && $0 != "text" }) {
-            throw GatewayError.invalidRequest("Unrecognized request argument supplied: \(path).\(unknown)",
+            throw APIError.invalidRequest("Unrecognized request argument supplied: \(path).\(unknown)",
                                               param: "\(path).\(unknown)")
         }
         switch fields["text"] {
         case nil:
-            throw GatewayError.invalidRequest("Missing required parameter: '\(path).text'", param: "\(path).text",
+            throw APIError.invalidRequest("Missing required parameter: '\(path).text'", param: "\(path).text",
                                               code: "missing_required_parameter")
         case .string(let text)?:
             return text

@@ -16,7 +16,7 @@ struct CompletionFieldReader {
     func optional<T: Decodable>(_ type: T.Type, _ name: String) throws -> T? {
         do {
             return try container.decodeIfPresent(T.self, forKey: AnyCodingKey(stringValue: name))
-        } catch let error as GatewayError {
+        } catch let error as APIError {
             throw error
         } catch {
             throw wrongType(name, expected: Self.describe(T.self))
@@ -26,7 +26,7 @@ struct CompletionFieldReader {
     /// The field's value; absent is `missing_required_parameter`, null is `invalid_type`.
     func required<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
         guard container.contains(AnyCodingKey(stringValue: name)) else {
-            throw GatewayError.invalidRequest("Missing required parameter: '\(name)'", param: name,
+            throw APIError.invalidRequest("Missing required parameter: '\(name)'", param: name,
                                               code: "missing_required_parameter")
         }
         guard let value = try optional(type, name) else { throw wrongType(name, expected: Self.describe(T.self)) }
@@ -45,12 +45,12 @@ struct CompletionFieldReader {
         if value < range.lowerBound || (openLowerBound && value == range.lowerBound) {
             let bound = openLowerBound ? "greater than \(Self.format(range.lowerBound))"
                 : "at least \(Self.format(range.lowerBound))"
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid '\(name)': \(Self.format(value)) is below the minimum; it must be \(bound).",
                 param: name, code: "decimal_below_min_value")
         }
         if value > range.upperBound {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid '\(name)': \(Self.format(value)) is greater than the maximum of "
                     + "\(Self.format(range.upperBound)).",
                 param: name, code: "decimal_above_max_value")
@@ -62,12 +62,12 @@ struct CompletionFieldReader {
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let value = try optional(Int.self, name) else { return nil }
         if value < range.lowerBound {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid '\(name)': \(value) is below the minimum of \(range.lowerBound).",
                 param: name, code: "integer_below_min_value")
         }
         if value > range.upperBound {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid '\(name)': \(value) is greater than the maximum of \(range.upperBound).",
                 param: name, code: "integer_above_max_value")
         }
@@ -86,20 +86,20 @@ struct CompletionFieldReader {
     /// Refuses a field the gateway does not implement unless it carries the neutral value that asks for nothing.
     func refuseUnlessNeutral(_ name: String, neutral: String, isNeutral: (CompletionJSONValue) -> Bool) throws {
         guard let value = try value(name), !isNeutral(value) else { return }
-        throw GatewayError.invalidRequest(
+        throw APIError.invalidRequest(
             "Unsupported parameter: '\(name)' is not supported by this server; only \(neutral) is accepted.",
             param: name, code: "unsupported_parameter")
     }
 
     /// OpenAI's `invalid_type` 400 for `name`, saying what was expected and what was sent.
-    func wrongType(_ name: String, expected: String) -> GatewayError {
+    func wrongType(_ name: String, expected: String) -> APIError {
         let sent = (try? container.decode(CompletionJSONValue.self, forKey: AnyCodingKey(stringValue: name)))?.typeName
         return Self.wrongType(name, expected: expected, sent: sent)
     }
 
-    static func wrongType(_ param: String, expected: String, sent: String?) -> GatewayError {
+    static func wrongType(_ param: String, expected: String, sent: String?) -> APIError {
         let got = sent.map { ", but got \($0) instead" } ?? ""
-        return GatewayError.invalidRequest("Invalid type for '\(param)': expected \(expected)\(got).", param: param,
+        return APIError.invalidRequest("Invalid type for '\(param)': expected \(expected)\(got).", param: param,
                                            code: "invalid_type")
     }
 

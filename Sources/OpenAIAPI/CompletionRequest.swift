@@ -32,20 +32,20 @@ public struct CompletionRequest: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let reader = try CompletionFieldReader(decoder, known: Self.ownFields.union(CompletionSampling.fieldNames))
         model = try reader.required(String.self, "model")
-        guard !model.isEmpty else { throw GatewayError.invalidRequest("'model' must not be empty", param: "model") }
+        guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
         prompts = try Self.parsePrompts(reader.value("prompt"))
         maxTokens = try reader.integer("max_tokens", in: 1...Int.max) ?? Self.defaultMaxTokens
         sampling = try CompletionSampling(reader)
         logprobs = try reader.integer("logprobs", in: 0...Self.maxLogprobs)
         echo = try reader.optional(Bool.self, "echo") ?? false
         if echo, logprobs != nil {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "'echo' together with 'logprobs' is not supported by this server: it does not score prompt tokens.",
                 param: "echo", code: "unsupported_value")
         }
         try reader.refuseUnlessNeutral("suffix", neutral: "null or \"\"") { $0 == .null || $0 == .string("") }
         if let bestOf = try reader.integer("best_of", in: 1...Int.max), bestOf != 1 {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Unsupported value: 'best_of' is not supported by this server; only null or 1 is accepted.",
                 param: "best_of", code: "unsupported_value")
         }
@@ -62,13 +62,13 @@ public struct CompletionRequest: Decodable, Sendable {
 
     /// `prompt`: a non-empty string or a non-empty array of them; token-id arrays are refused.
     private static func parsePrompts(_ value: CompletionJSONValue?) throws -> [String] {
-        let tokenPrompts = GatewayError.invalidRequest(
+        let tokenPrompts = APIError.invalidRequest(
             "Token-id prompts are not supported by this server; send 'prompt' as a string or an array of strings.",
             param: "prompt", code: "unsupported_value")
         let prompts: [String]
         switch value {
         case nil:
-            throw GatewayError.invalidRequest("Missing required parameter: 'prompt'", param: "prompt",
+            throw APIError.invalidRequest("Missing required parameter: 'prompt'", param: "prompt",
                                               code: "missing_required_parameter")
         case .string(let prompt)?:
             prompts = [prompt]
@@ -76,11 +76,11 @@ public struct CompletionRequest: Decodable, Sendable {
             throw tokenPrompts
         case .array(let items)?:
             guard !items.isEmpty else {
-                throw GatewayError.invalidRequest("Invalid 'prompt': expected a non-empty array of strings.",
+                throw APIError.invalidRequest("Invalid 'prompt': expected a non-empty array of strings.",
                                                   param: "prompt", code: "empty_array")
             }
             guard items.count <= maxPrompts else {
-                throw GatewayError.invalidRequest(
+                throw APIError.invalidRequest(
                     "Invalid 'prompt': \(items.count) prompts; at most \(maxPrompts) are allowed.", param: "prompt",
                     code: "array_above_max_length")
             }
@@ -97,7 +97,7 @@ public struct CompletionRequest: Decodable, Sendable {
         }
         if let index = prompts.firstIndex(where: \.isEmpty) {
             let param = value == .string("") ? "prompt" : "prompt[\(index)]"
-            throw GatewayError.invalidRequest("Invalid '\(param)': prompts must not be empty.", param: param)
+            throw APIError.invalidRequest("Invalid '\(param)': prompts must not be empty.", param: param)
         }
         return prompts
     }

@@ -52,12 +52,12 @@ struct CompletionSampling: Sendable, Equatable {
             return []
         case .string(let stop)?:
             guard !stop.isEmpty else {
-                throw GatewayError.invalidRequest("Invalid 'stop': stop strings must not be empty.", param: "stop")
+                throw APIError.invalidRequest("Invalid 'stop': stop strings must not be empty.", param: "stop")
             }
             return [stop]
         case .array(let items)?:
             guard items.count <= maxStops else {
-                throw GatewayError.invalidRequest(
+                throw APIError.invalidRequest(
                     "Invalid 'stop': array too long. Expected an array with at most \(maxStops) strings, "
                         + "but got an array with \(items.count) strings instead.",
                     param: "stop", code: "array_above_max_length")
@@ -67,7 +67,7 @@ struct CompletionSampling: Sendable, Equatable {
                     throw CompletionFieldReader.wrongType("stop[\(index)]", expected: "a string", sent: item.typeName)
                 }
                 guard !stop.isEmpty else {
-                    throw GatewayError.invalidRequest("Invalid 'stop[\(index)]': stop strings must not be empty.",
+                    throw APIError.invalidRequest("Invalid 'stop[\(index)]': stop strings must not be empty.",
                                                       param: "stop[\(index)]")
                 }
                 return stop
@@ -84,19 +84,19 @@ struct CompletionSampling: Sendable, Equatable {
             throw CompletionFieldReader.wrongType("stream_options", expected: "an object", sent: value.typeName)
         }
         guard stream else {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: "stream_options",
                 code: "invalid_value")
         }
         if let unknown = options.keys.sorted().first(where: { $0 != "include_usage" && $0 != "include_obfuscation" }) {
-            throw GatewayError.invalidRequest("Unrecognized request argument supplied: stream_options.\(unknown)",
+            throw APIError.invalidRequest("Unrecognized request argument supplied: stream_options.\(unknown)",
                                               param: "stream_options.\(unknown)")
         }
         switch options["include_obfuscation"] {
         case nil, .null?, .bool(false)?:
             break
         case .bool(true)?:
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Unsupported parameter: 'stream_options.include_obfuscation' is not supported by this server; "
                     + "only null or false is accepted.",
                 param: "stream_options.include_obfuscation", code: "unsupported_parameter")

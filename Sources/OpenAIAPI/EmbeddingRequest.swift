@@ -34,18 +34,18 @@ public struct EmbeddingRequest: Decodable, Sendable {
         try decoder.refuseUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
-        guard !model.isEmpty else { throw GatewayError.invalidRequest("'model' must not be empty", param: "model") }
+        guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
         input = try Self.decodeInput(container)
         let format = try container.decodeIfPresent(String.self, forKey: .encodingFormat) ?? "float"
         guard let encodingFormat = EncodingFormat(rawValue: format) else {
-            throw GatewayError.invalidRequest(
+            throw APIError.invalidRequest(
                 "Invalid value for 'encoding_format': '\(format)'; expected 'float' or 'base64'",
                 param: "encoding_format")
         }
         self.encodingFormat = encodingFormat
         dimensions = try container.decodeIfPresent(Int.self, forKey: .dimensions)
         if let dimensions, dimensions < 1 {
-            throw GatewayError.invalidRequest("'dimensions' must be at least 1, got \(dimensions)", param: "dimensions")
+            throw APIError.invalidRequest("'dimensions' must be at least 1, got \(dimensions)", param: "dimensions")
         }
         user = try container.decodeIfPresent(String.self, forKey: .user)
         truncate = try container.decodeIfPresent(Bool.self, forKey: .truncate)
@@ -53,10 +53,10 @@ public struct EmbeddingRequest: Decodable, Sendable {
 
     private static func decodeInput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Input {
         guard container.contains(.input) else {
-            throw GatewayError.invalidRequest("Missing required parameter: 'input'", param: "input",
+            throw APIError.invalidRequest("Missing required parameter: 'input'", param: "input",
                                               code: "missing_required_parameter")
         }
-        let wrongType = GatewayError.invalidRequest(
+        let wrongType = APIError.invalidRequest(
             "'input' must be a string, an array of strings, an array of token ids or an array of arrays of token ids",
             param: "input", code: "invalid_type")
         let input: Input
@@ -74,26 +74,26 @@ public struct EmbeddingRequest: Decodable, Sendable {
         switch input {
         case .texts(let texts):
             guard !texts.isEmpty else {
-                throw GatewayError.invalidRequest("'input' must not be an empty array", param: "input")
+                throw APIError.invalidRequest("'input' must not be an empty array", param: "input")
             }
             guard texts.count <= maxInputs else {
-                throw GatewayError.invalidRequest("'input' has \(texts.count) items; at most \(maxInputs) are allowed",
+                throw APIError.invalidRequest("'input' has \(texts.count) items; at most \(maxInputs) are allowed",
                                                   param: "input")
             }
             if let index = texts.firstIndex(where: { $0.isEmpty }) {
-                throw GatewayError.invalidRequest(
+                throw APIError.invalidRequest(
                     "'input' must not contain empty strings (input[\(index)] is empty)", param: "input[\(index)]")
             }
         case .tokens(let batches):
             guard !batches.isEmpty else {
-                throw GatewayError.invalidRequest("'input' must not be an empty array", param: "input")
+                throw APIError.invalidRequest("'input' must not be an empty array", param: "input")
             }
             guard batches.count <= maxInputs else {
-                throw GatewayError.invalidRequest("'input' has \(batches.count) items; at most \(maxInputs) are allowed",
+                throw APIError.invalidRequest("'input' has \(batches.count) items; at most \(maxInputs) are allowed",
                                                   param: "input")
             }
             if let index = batches.firstIndex(where: { $0.isEmpty }) {
-                throw GatewayError.invalidRequest(
+                throw APIError.invalidRequest(
                     "'input' must not contain empty token arrays (input[\(index)] is empty)", param: "input[\(index)]")
             }
         }

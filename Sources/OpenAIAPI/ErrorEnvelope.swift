@@ -1,7 +1,5 @@
-import GatewayCore
-
-/// OpenAI's error body: `{"error":{"message","type","param","code"}}`; `param` and `code` are always present,
-/// `null` when not set, as OpenAI sends them.
+/// OpenAI's error body: `{"error":{"message","type","param","code"}}` in exactly that key order; `param` and
+/// `code` are always present, `null` when not set, as OpenAI sends them.
 public struct ErrorEnvelope: Codable, Sendable, Equatable {
     /// The inner object of the envelope.
     public struct Body: Codable, Sendable, Equatable {
@@ -28,35 +26,23 @@ public struct ErrorEnvelope: Codable, Sendable, Equatable {
 
     public var error: Body
 
-    public init(_ error: GatewayError) {
-        self.error = Body(message: error.message, type: error.kind.openAIType, param: error.param, code: error.code)
-    }
-}
-
-extension GatewayError.Kind {
-    /// The HTTP status this kind of error is sent with.
-    public var httpStatus: Int {
-        switch self {
-        case .invalidRequest: 400
-        case .authentication: 401
-        case .notFound: 404
-        case .methodNotAllowed: 405
-        case .payloadTooLarge: 413
-        case .unsupportedMediaType: 415
-        case .rateLimited: 429
-        case .internal: 500
-        case .unavailable: 503
-        }
+    /// - Parameter type: OpenAI's `type` for the error's kind (the server's error mapping decides it).
+    public init(_ error: APIError, type: String) {
+        self.error = Body(message: error.message, type: type, param: error.param, code: error.code)
     }
 
-    /// OpenAI's `type` for this kind of error.
-    public var openAIType: String {
-        switch self {
-        case .invalidRequest, .notFound, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType:
-            "invalid_request_error"
-        case .authentication: "authentication_error"
-        case .rateLimited: "rate_limit_error"
-        case .internal, .unavailable: "server_error"
-        }
+    /// The envelope as JSON bytes, keys always in the order `error` > `message`, `type`, `param`, `code`.
+    public func jsonBytes() -> [UInt8] {
+        var writer = CompletionJSONWriter()
+        writer.raw(#"{"error":{"message":"#)
+        writer.string(error.message)
+        writer.raw(#","type":"#)
+        writer.string(error.type)
+        writer.raw(#","param":"#)
+        writer.stringOrNull(error.param)
+        writer.raw(#","code":"#)
+        writer.stringOrNull(error.code)
+        writer.raw("}}")
+        return writer.bytes
     }
 }

@@ -18,17 +18,10 @@ public enum SSEFrame {
 
     /// An error reported after the response status went out, as OpenAI sends one mid-stream:
     /// `data: {"error":{"message","type","param","code"}}\n\n`.
-    public static func error(_ error: GatewayError) -> [UInt8] {
-        var writer = CompletionJSONWriter()
-        writer.raw(#"{"error":{"message":"#)
-        writer.string(error.message)
-        writer.raw(#","type":"#)
-        writer.string(error.kind.openAIType)
-        writer.raw(#","param":"#)
-        writer.stringOrNull(error.param)
-        writer.raw(#","code":"#)
-        writer.stringOrNull(error.code)
-        writer.raw("}}")
-        return data(writer.bytes)
+    public static func error(_ envelope: ErrorEnvelope) -> [UInt8] {
+        data(envelope.jsonBytes())
     }
+
+    /// A comment line that keeps an idle stream's connection (and any proxy on the way) from timing out.
+    public static let keepAlive: [UInt8] = Array(": keep-alive\n\n".utf8)
 }

@@ -22,7 +22,7 @@ extension Decoder {
     func refuseUnknownKeys(_ known: Set<String>) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw GatewayError.invalidRequest("Unrecognized request argument supplied: \(unknown)", param: unknown)
+            throw APIError.invalidRequest("Unrecognized request argument supplied: \(unknown)", param: unknown)
         }
     }
 }

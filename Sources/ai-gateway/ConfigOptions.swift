@@ -64,6 +64,45 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(name: .customLong("log-format"), help: "text or json (text).")
+    var logFormat: String?
+
+    @Option(name: .customLong("log-bodies"), help: "Log prompts and generated text: true or false (false).")
+    var logBodies: Bool?
+
+    @Option(name: .customLong("max-queued-embedding-inputs"), help: "Embedding texts waiting per model before 429.")
+    var maxQueuedEmbeddingInputs: Int?
+
+    @Option(name: .customLong("stream-buffer-events"), help: "Events held for a non-reading client (1024).")
+    var streamBufferEvents: Int?
+
+    @Option(name: .customLong("max-inputs-per-request"), help: "Most texts, prompts or messages per request (2048).")
+    var maxInputsPerRequest: Int?
+
+    @Option(name: .customLong("max-tokens-limit"), help: "Largest max_tokens and the default; 0 = context length.")
+    var maxTokensLimit: Int?
+
+    @Option(name: .customLong("request-timeout-seconds"), help: "Longest a request may take, 0 = no limit (600).")
+    var requestTimeoutSeconds: Double?
+
+    @Option(name: .customLong("sse-keepalive-seconds"), help: "SSE comment interval on idle streams (15).")
+    var sseKeepaliveSeconds: Double?
+
+    @Option(name: .customLong("shutdown-grace-seconds"), help: "In-flight time after SIGTERM (30).")
+    var shutdownGraceSeconds: Double?
+
+    @Option(name: .customLong("api-key"), help: "API key clients must send (repeatable, or comma separated).")
+    var apiKeys: [String] = []
+
+    @Option(name: .customLong("api-key-file"), help: "File with one API key per line.")
+    var apiKeyFile: String?
+
+    @Option(name: .customLong("health-requires-auth"), help: "Require a key on /health too: true or false.")
+    var healthRequiresAuth: Bool?
+
+    @Option(name: .customLong("cors-allowed-origins"), help: "Origins allowed by CORS, comma separated, * for any.")
+    var corsAllowedOrigins: String?
+
     /// The configuration: defaults < config file < AIGW_* environment < these flags.
     func load() throws -> GatewayConfiguration {
         var flags: [String: String] = [:]
@@ -86,6 +125,19 @@ struct ConfigOptions: ParsableArguments {
         flags["batch_window_ms"] = batchWindowMs.map { String($0) }
         flags["max_queued_generations"] = maxQueuedGenerations.map(String.init)
         flags["log_level"] = logLevel
+        flags["log_format"] = logFormat
+        flags["log_bodies"] = logBodies.map { String($0) }
+        flags["max_queued_embedding_inputs"] = maxQueuedEmbeddingInputs.map(String.init)
+        flags["stream_buffer_events"] = streamBufferEvents.map(String.init)
+        flags["max_inputs_per_request"] = maxInputsPerRequest.map(String.init)
+        flags["max_tokens_limit"] = maxTokensLimit.map(String.init)
+        flags["request_timeout_seconds"] = requestTimeoutSeconds.map { String($0) }
+        flags["sse_keepalive_seconds"] = sseKeepaliveSeconds.map { String($0) }
+        flags["shutdown_grace_seconds"] = shutdownGraceSeconds.map { String($0) }
+        flags["api_keys"] = apiKeys.isEmpty ? nil : apiKeys.joined(separator: ",")
+        flags["api_key_file"] = apiKeyFile
+        flags["health_requires_auth"] = healthRequiresAuth.map { String($0) }
+        flags["cors_allowed_origins"] = corsAllowedOrigins
         do {
             return try ConfigurationLoader.load(configFile: config, flags: flags)
         } catch let error as ConfigurationError {

@@ -20,7 +20,7 @@ private final class RecordingRunner: @unchecked Sendable {
         batches.append(sequences.map { $0.count > 0 ? $0[0] : -1 })
         lock.unlock()
         if let failOn, sequences.contains(where: { $0.first == failOn }) {
-            throw GatewayError(.internal, "boom")
+            throw ServingError(.engineFailure, "boom")
         }
         return sequences.map { [Float($0[0]), Float($0.count)] }
     }
@@ -100,16 +100,16 @@ struct EmbeddingBatcherTests {
         let runner = RecordingRunner(delay: 0, failOn: 666)
         let batcher = EmbeddingBatcher(name: "t", batchSize: 8, maxWait: .milliseconds(1)) { try runner.run($0) }
         defer { batcher.shutdown() }
-        await #expect(throws: GatewayError.self) { try await batcher.embed([[666]]) }
+        await #expect(throws: ServingError.self) { try await batcher.embed([[666]]) }
         #expect(try await batcher.embed([[3]]) == [[3, 1]])
     }
 
-    @Test("after shutdown requests get a 503")
+    @Test("after shutdown requests fail as shutting down")
     func shutdown() async throws {
         let batcher = EmbeddingBatcher(name: "t", batchSize: 8, maxWait: .milliseconds(1)) { $0.map { _ in [0] } }
         batcher.shutdown()
-        let error = await #expect(throws: GatewayError.self) { try await batcher.embed([[1]]) }
-        #expect(error?.kind == .unavailable)
+        let error = await #expect(throws: ServingError.self) { try await batcher.embed([[1]]) }
+        #expect(error?.code == .shuttingDown)
     }
 
     @Test("the real model through the batcher: concurrent requests equal single runs")

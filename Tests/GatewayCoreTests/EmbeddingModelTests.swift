@@ -72,8 +72,8 @@ struct EmbeddingModelTests {
         let combined = try CoreTestEnvironment.modelFolder(
             pooling: ["pooling_mode_cls_token": true, "pooling_mode_mean_tokens": true])
         defer { try? FileManager.default.removeItem(at: combined) }
-        #expect(throws: GatewayError.self) { try EmbeddingModelConfiguration.read(directory: combined) }
-        #expect(throws: GatewayError.self) {
+        #expect(throws: ServingError.self) { try EmbeddingModelConfiguration.read(directory: combined) }
+        #expect(throws: ServingError.self) {
             try EmbeddingModelConfiguration.read(directory: URL(fileURLWithPath: "/nonexistent"))
         }
     }

@@ -22,7 +22,7 @@ enum CoreTestEnvironment {
     static func model(directory: URL = defaultModel, id: String = "all-minilm-l6-v2") throws -> EmbeddingModel {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.onnx").path) else {
             Issue.record("\(directory.path) is missing: run scripts/setup first")
-            throw GatewayError.unavailable("missing model")
+            throw ServingError.unavailable("missing model")
         }
         return try EmbeddingModel(id: id, directory: directory, runtime: runtime(),
                                   sessionConfiguration: SessionConfiguration(providers: [.cpu]))

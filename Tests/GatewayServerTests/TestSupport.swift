@@ -116,7 +116,7 @@ func expectErrorEnvelope(
 
 /// Checks that a client-facing message names no Swift type or internal detail.
 func expectNoInternals(_ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    for leak in ["DecodingError", "Swift.", "GatewayError", "HTTPError", "CodingKeys", "Optional(", "NIOCore",
+    for leak in ["DecodingError", "Swift.", "APIError", "HTTPError", "CodingKeys", "Optional(", "NIOCore",
                  "Hummingbird", "keyNotFound", "typeMismatch", "dataCorrupted"] {
         #expect(!message.contains(leak), "message leaks '\(leak)': \(message)", sourceLocation: sourceLocation)
     }

@@ -160,7 +160,7 @@ struct ChatCompletionRequestTests {
 
     @Test("an unknown field is refused with OpenAI's message")
     func unknownFieldMessage() throws {
-        let error = try #require(throws: GatewayError.self) {
+        let error = try #require(throws: APIError.self) {
             try decode(ChatCompletionRequest.self, Body.chat(#""verbosity":"low""#))
         }
         #expect(error.message == "Unrecognized request argument supplied: verbosity")
@@ -169,7 +169,7 @@ struct ChatCompletionRequestTests {
 
     @Test("a wrong type says what was expected and what was sent")
     func wrongTypeMessage() throws {
-        let error = try #require(throws: GatewayError.self) {
+        let error = try #require(throws: APIError.self) {
             try decode(ChatCompletionRequest.self, Body.chat(#""temperature":"hot""#))
         }
         #expect(error.message == "Invalid type for 'temperature': expected a number, but got a string instead.")

@@ -39,7 +39,7 @@ struct CompletionJSONWriterTests {
     func frames() throws {
         #expect(SSEFrame.data(Array("{}".utf8)).text == "data: {}\n\n")
         #expect(SSEFrame.done.text == "data: [DONE]\n\n")
-        let error = SSEFrame.error(GatewayError.unavailable("Model \"tiny\" stopped", code: "engine_failed"))
+        let error = SSEFrame.error(ErrorEnvelope(APIError.unavailable("Model \"tiny\" stopped", code: "engine_failed"), type: "server_error"))
         #expect(error.text == #"data: {"error":{"message":"Model \"tiny\" stopped","type":"server_error","#
             + #""param":null,"code":"engine_failed"}}"# + "\n\n")
         let body = try #require(try jsonObject(error)["error"] as? [String: Any])

@@ -37,19 +37,19 @@ func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(json.utf8))
 }
 
-/// Decodes `refusal.body` and checks that it fails with an invalid-request GatewayError naming the param and code.
+/// Decodes `refusal.body` and checks that it fails with an invalid-request APIError naming the param and code.
 func expectRefused<T: Decodable>(_ type: T.Type, _ refusal: Refusal,
                                   sourceLocation: SourceLocation = #_sourceLocation) {
     do {
         _ = try decode(T.self, refusal.body)
         Issue.record("accepted: \(refusal.body)", sourceLocation: sourceLocation)
-    } catch let error as GatewayError {
+    } catch let error as APIError {
         #expect(error.kind == .invalidRequest, sourceLocation: sourceLocation)
         #expect(error.param == refusal.param, "\(error.message)", sourceLocation: sourceLocation)
         #expect(error.code == refusal.code, "\(error.message)", sourceLocation: sourceLocation)
         #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
     } catch {
-        Issue.record("not a GatewayError: \(error)", sourceLocation: sourceLocation)
+        Issue.record("not a APIError: \(error)", sourceLocation: sourceLocation)
     }
 }
 

@@ -14,15 +14,24 @@ public final class ChatEngine: Sendable {
     /// The execution provider onnxruntime-genai runs on, and why preferred ones were skipped.
     public let provider: ProviderSelection
 
-    /// - Parameter planner: how requests are grouped into waves and how many may wait.
+    /// Events a stream may hold for a consumer that does not read them; beyond it the generation is stopped.
+    let maxBufferedEvents: Int
+    let metrics: EngineMetrics
+
+    /// - Parameters:
+    ///   - planner: how requests are grouped into waves and how many may wait.
+    ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
     public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
-                planner: WavePlanner) {
+                planner: WavePlanner, maxBufferedEvents: Int = 4096) {
         self.id = id
         self.model = model
         self.tokenizer = tokenizer
         self.provider = provider
+        self.maxBufferedEvents = max(1, maxBufferedEvents)
+        let metrics = EngineMetrics(model: id, provider: provider.chosen.onnxRuntimeName)
+        self.metrics = metrics
         let engine = Unowned()
-        self.batcher = WaveBatcher(name: id, planner: planner) { rows in
+        self.batcher = WaveBatcher(name: id, planner: planner, metrics: metrics) { rows in
             guard let engine = engine.value else { return }
             try GenerationLoop(engine: engine, rows: rows).run()
         }
@@ -41,8 +50,7 @@ public final class ChatEngine: Sendable {
             rendered = try tokenizer.applyChatTemplate(messagesJSON: String(decoding: data, as: UTF8.self),
                                                        addGenerationPrompt: true)
         } catch let error as OrtError {
-            throw GatewayError.invalidRequest("The model '\(id)' cannot render chat messages: \(error.message)",
-                                              param: "messages", code: "chat_template_error")
+            throw ServingError(.chatTemplateFailed, "The model '\(id)' cannot render chat messages: \(error.message)")
         }
         return try tokenizer.encode(rendered)
     }
@@ -58,9 +66,18 @@ public final class ChatEngine: Sendable {
     public func start(prompt: [Int32], parameters: GenerationParameters) async throws
         -> AsyncThrowingStream<GenerationEvent, any Error>
     {
-        let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(maxBufferedEvents))
         let stop = StopFlag()
-        let row = WaveRow(prompt: prompt, parameters: parameters, emit: { continuation.yield($0) }, stop: stop)
+        let limit = maxBufferedEvents
+        let row = WaveRow(prompt: prompt, parameters: parameters, emit: { event in
+            if case .dropped = continuation.yield(event) {
+                // The consumer has not read `limit` events: stop rather than buffer without bound.
+                stop.set()
+                continuation.finish(throwing: ServingError(
+                    .consumerTooSlow, "The client read too slowly: \(limit) events were waiting; generation stopped"))
+            }
+        }, stop: stop)
         let id = try batcher.submit(WaveBatcher.Job(row: row) { error in
             if let error { continuation.finish(throwing: error) } else { continuation.finish() }
         })
@@ -74,6 +91,16 @@ public final class ChatEngine: Sendable {
 
     /// Requests being generated now.
     public var activeCount: Int { batcher.activeCount }
+
+    /// Requests waiting for a wave.
+    public var queuedCount: Int { batcher.queuedCount }
+
+    /// Ends every generation now: waiting requests fail as shutting down, running ones end as `length` before
+    /// their next token. Used when a shutdown's grace period is over.
+    public func stopAll() { batcher.stopAll() }
+
+    /// Stops the engine's threads and waits for them: call once no request uses the engine.
+    public func shutdown() { batcher.shutdown() }
 }
 
 /// A weak reference the wave closure holds to its engine (the engine owns the batcher).
@@ -81,22 +108,28 @@ final class Unowned: @unchecked Sendable {
     weak var value: ChatEngine?
 }
 
-/// A one-way flag a consumer sets to stop a generation; the generation thread checks it before every token.
+/// A one-way flag that stops a generation before its next token: set when its consumer goes away (the row ends
+/// silently) or when the server stops generations at the end of a shutdown's grace (the row ends as `length`).
 final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
+    enum Reason: Sendable { case consumerGone, shutdown }
 
-    func set() {
+    private let lock = NSLock()
+    private var stoppedFor: Reason?
+
+    /// Sets the flag; the first reason wins.
+    func set(_ reason: Reason = .consumerGone) {
         lock.lock()
-        stopped = true
+        if stoppedFor == nil { stoppedFor = reason }
         lock.unlock()
     }
 
-    var isSet: Bool {
+    var reason: Reason? {
         lock.lock()
         defer { lock.unlock() }
-        return stopped
+        return stoppedFor
     }
+
+    var isSet: Bool { reason != nil }
 }
 
 /// Hands freed heap pages back to the system once no generation runs, so RSS falls back after a burst (glibc keeps

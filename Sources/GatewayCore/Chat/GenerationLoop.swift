@@ -35,9 +35,8 @@ struct GenerationLoop {
         let width = rows.map(\.prompt.count).max() ?? 0
         let room = model.contextLength - width
         guard room > 0 else {
-            throw GatewayError.invalidRequest(
-                "The prompt has \(width) tokens; the model's context length is \(model.contextLength)",
-                param: "messages", code: "context_length_exceeded")
+            throw ServingError(.contextLengthExceeded,
+                               "The prompt has \(width) tokens; the model's context length is \(model.contextLength)")
         }
         var states = try rows.map { row in
             RowState(decoder: try engine.tokenizer.makeStream(), stops: StopSequenceMatcher(stops: row.parameters.stop),
@@ -68,10 +67,16 @@ struct GenerationLoop {
         }
         let penalised = rows.contains { $0.parameters.presencePenalty != 0 || $0.parameters.frequencyPenalty != 0 }
         while true {
-            for index in rows.indices where !states[index].finished && rows[index].stop.isSet {
-                states[index].finished = true
+            for index in rows.indices where !states[index].finished {
+                switch rows[index].stop.reason {
+                case nil: break
+                case .consumerGone: states[index].finished = true
+                case .shutdown: finish(row: rows[index], state: &states[index], reason: .length)
+                }
             }
-            guard states.contains(where: { !$0.finished }) else { return }
+            let live = states.reduce(0) { $0 + ($1.finished ? 0 : 1) }
+            guard live > 0 else { return }
+            engine.metrics.recordStep(rows: live)
             var stepLogits: (values: [Float], shape: [Int])?
             if usesLogits {
                 var logits = try generator.logits()
@@ -94,7 +99,7 @@ struct GenerationLoop {
             }
             if generator.isDone { break }
         }
-        for (index, row) in rows.enumerated() where !states[index].finished && !row.stop.isSet {
+        for (index, row) in rows.enumerated() where !states[index].finished && row.stop.reason != .consumerGone {
             finish(row: row, state: &states[index], reason: .length)
         }
     }

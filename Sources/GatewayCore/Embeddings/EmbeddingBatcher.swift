@@ -20,7 +20,11 @@ public final class EmbeddingBatcher: @unchecked Sendable {
     private var cancelledEarly: Set<UInt64> = []
     private var nextID: UInt64 = 0
     private var running = true
+    private var loopExited = false
     private var batchesRun = 0
+    private var queuedInputs = 0
+    private let maxQueuedInputs: Int
+    private let metrics: EngineMetrics?
     private let clock = ContinuousClock()
 
     /// - Parameters:
@@ -28,9 +32,13 @@ public final class EmbeddingBatcher: @unchecked Sendable {
     ///   - batchSize: texts per model run.
     ///   - maxWait: how long the first pending text may wait for company.
     ///   - maxBatchTokens: most padded tokens (texts × longest) in one model run.
+    ///   - maxQueuedInputs: texts that may wait at once; a request that would pass it fails with `queueFull`.
+    ///   - metrics: where queue depth and batch sizes are reported.
     public init(name: String, batchSize: Int, maxWait: Duration, maxBatchTokens: Int = .max,
-                runner: @escaping Runner) {
+                maxQueuedInputs: Int = .max, metrics: EngineMetrics? = nil, runner: @escaping Runner) {
         self.runner = runner
+        self.maxQueuedInputs = maxQueuedInputs
+        self.metrics = metrics
         self.planner = BatchPlanner(batchSize: batchSize, maxWait: maxWait, maxBatchTokens: maxBatchTokens)
         let thread = Thread { [self] in self.loop() }
         thread.name = "embed-\(name)"
@@ -59,9 +67,18 @@ public final class EmbeddingBatcher: @unchecked Sendable {
                 }
                 guard running else {
                     condition.unlock()
-                    continuation.resume(throwing: GatewayError.unavailable("the model is shutting down"))
+                    continuation.resume(throwing: ServingError(.shuttingDown, "the model is shutting down"))
                     return
                 }
+                guard sequences.count <= maxQueuedInputs - queuedInputs else {
+                    condition.unlock()
+                    continuation.resume(throwing: ServingError(
+                        .queueFull, "Too many requests: the embedding queue is full (\(maxQueuedInputs) inputs); "
+                            + "retry shortly"))
+                    return
+                }
+                queuedInputs += sequences.count
+                metrics?.queueDepth(queuedInputs)
                 requests[id] = RequestState(sequences: sequences, results: Array(repeating: nil, count: sequences.count),
                                             remaining: sequences.count, continuation: continuation)
                 planner.enqueue(request: id, lengths: sequences.map(\.count), now: clock.now)
@@ -72,6 +89,8 @@ public final class EmbeddingBatcher: @unchecked Sendable {
             condition.lock()
             if let state = requests.removeValue(forKey: id) {
                 planner.cancel(request: id)
+                queuedInputs -= state.remaining
+                metrics?.queueDepth(queuedInputs)
                 condition.unlock()
                 state.continuation.resume(throwing: CancellationError())
             } else {
@@ -88,16 +107,18 @@ public final class EmbeddingBatcher: @unchecked Sendable {
         return nextID
     }
 
-    /// Stops the thread; pending requests fail with 503.
+    /// Stops the thread and waits for it to end; pending requests fail as shutting down.
     public func shutdown() {
         condition.lock()
         running = false
         let pending = requests
         requests.removeAll()
-        condition.signal()
+        queuedInputs = 0
+        condition.broadcast()
+        while !loopExited { condition.wait() }
         condition.unlock()
         for state in pending.values {
-            state.continuation.resume(throwing: GatewayError.unavailable("the model is shutting down"))
+            state.continuation.resume(throwing: ServingError(.shuttingDown, "the model is shutting down"))
         }
     }
 
@@ -114,18 +135,22 @@ public final class EmbeddingBatcher: @unchecked Sendable {
                     // Gather the texts while locked; requests cancelled meanwhile are skipped.
                     let live = batch.filter { requests[$0.request] != nil }
                     guard !live.isEmpty else { continue }
-                    let sequences = live.map { requests[$0.request]!.sequences[$0.index] }
+                    let sequences = live.compactMap { requests[$0.request]?.sequences[$0.index] }
+                    metrics?.recordStep(rows: sequences.count)
                     condition.unlock()
                     let outcome = Result { try runner(sequences) }
                     condition.lock()
                     batchesRun += 1
                     let finished = deliver(outcome, to: live)
+                    metrics?.queueDepth(queuedInputs)
                     condition.unlock()
                     for (continuation, result) in finished { continuation.resume(with: result) }
                     condition.lock()
                 }
             }
         }
+        loopExited = true
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -139,6 +164,7 @@ public final class EmbeddingBatcher: @unchecked Sendable {
             for request in Set(items.map(\.request)) {
                 guard let state = requests.removeValue(forKey: request) else { continue }
                 planner.cancel(request: request)
+                queuedInputs -= state.remaining
                 finished.append((state.continuation, .failure(error)))
             }
         case .success(let vectors):
@@ -146,9 +172,10 @@ public final class EmbeddingBatcher: @unchecked Sendable {
                 guard var state = requests[item.request] else { continue }
                 state.results[item.index] = vector
                 state.remaining -= 1
+                queuedInputs -= 1
                 if state.remaining == 0 {
                     requests.removeValue(forKey: item.request)
-                    finished.append((state.continuation, .success(state.results.map { $0! })))
+                    finished.append((state.continuation, .success(state.results.map { $0 ?? [] })))
                 } else {
                     requests[item.request] = state
                 }

@@ -28,17 +28,17 @@ public final class EmbeddingModel: Sendable {
         do {
             self.tokenizer = try WordPieceTokenizer(directory: directory)
         } catch {
-            throw GatewayError.unavailable("cannot load the tokenizer of \(id): \(error)")
+            throw ServingError.unavailable("cannot load the tokenizer of \(id): \(error)")
         }
         let session = try OrtSession(runtime: runtime, modelPath: configuration.modelFile.path,
                                      configuration: sessionConfiguration)
         self.session = session
         guard let ids = session.inputs.first(where: { $0.name == "input_ids" }) else {
-            throw GatewayError.unavailable("\(id): the model has no input named input_ids "
+            throw ServingError.unavailable("\(id): the model has no input named input_ids "
                                            + "(inputs: \(session.inputs.map(\.name).joined(separator: ", ")))")
         }
         guard ids.elementType == .int64 || ids.elementType == .int32 else {
-            throw GatewayError.unavailable("\(id): input_ids must be int64 or int32")
+            throw ServingError.unavailable("\(id): input_ids must be int64 or int32")
         }
         inputIDsName = ids.name
         idType = ids.elementType ?? .int64
@@ -55,10 +55,10 @@ public final class EmbeddingModel: Sendable {
             outputIsPooled = false
             dimensions = hidden.shape.last ?? -1
         } else {
-            throw GatewayError.unavailable("\(id): the model has neither a sentence_embedding output nor a rank-3 "
+            throw ServingError.unavailable("\(id): the model has neither a sentence_embedding output nor a rank-3 "
                                            + "token output")
         }
-        guard dimensions > 0 else { throw GatewayError.unavailable("\(id): the output width is not fixed") }
+        guard dimensions > 0 else { throw ServingError.unavailable("\(id): the output width is not fixed") }
         let limits = [configuration.maxSequenceLength, tokenizer.modelMaxLength].compactMap { $0 }
         self.maxTokens = limits.min() ?? 512
     }
@@ -86,7 +86,7 @@ public final class EmbeddingModel: Sendable {
         if let typeIDsName { inputs[typeIDsName] = tensor([Int64](repeating: 0, count: batch * width)) }
         let outputs = try session.run(inputs, outputNames: [outputName])
         guard let output = outputs[outputName], let values = output.floats else {
-            throw GatewayError(.internal, "\(id): the model returned no float output")
+            throw ServingError(.engineFailure, "\(id): the model returned no float output")
         }
         var vectors: [[Float]]
         if outputIsPooled {

@@ -16,7 +16,7 @@ public struct EmbeddingModelConfiguration: Sendable, Equatable {
         let manager = FileManager.default
         let candidates = ["model.onnx", "onnx/model.onnx"].map { directory.appendingPathComponent($0) }
         guard let modelFile = candidates.first(where: { manager.fileExists(atPath: $0.path) }) else {
-            throw GatewayError.unavailable("model folder \(directory.path) has no model.onnx or onnx/model.onnx")
+            throw ServingError.unavailable("model folder \(directory.path) has no model.onnx or onnx/model.onnx")
         }
         func json(_ name: String) throws -> Any? {
             let url = directory.appendingPathComponent(name)
@@ -24,7 +24,7 @@ public struct EmbeddingModelConfiguration: Sendable, Equatable {
             do {
                 return try JSONSerialization.jsonObject(with: data)
             } catch {
-                throw GatewayError.unavailable("\(url.path) is not valid JSON")
+                throw ServingError.unavailable("\(url.path) is not valid JSON")
             }
         }
         var pooling = PoolingMode.mean
@@ -36,7 +36,7 @@ public struct EmbeddingModelConfiguration: Sendable, Equatable {
             ]
             let chosen = flags.filter { config[$0.0] as? Bool == true }.map(\.1)
             guard chosen.count <= 1 else {
-                throw GatewayError.unavailable(
+                throw ServingError.unavailable(
                     "\(directory.lastPathComponent): combined pooling modes (\(chosen.map(\.rawValue))) are not supported")
             }
             pooling = chosen.first ?? .mean

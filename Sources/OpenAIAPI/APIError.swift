@@ -1,7 +1,8 @@
-/// An error a client can cause (or one the gateway reports to a client), with a stable kind that the HTTP edge
-/// maps to a status and OpenAI's error envelope in one place.
-public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The stable classes of failure; each maps to one HTTP status.
+/// An error as a client of the OpenAI-compatible API sees it: a class of failure (which the server maps to one HTTP
+/// status), a message, the request field at fault (OpenAI's `param`) and a machine-readable code. The edge builds
+/// these from request validation and from the core's `ServingError`s; the core never sees this type.
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The stable classes of failure; GatewayServer maps each to one HTTP status and OpenAI `type`.
     public enum Kind: String, Sendable, Equatable {
         case invalidRequest
         case authentication
@@ -10,6 +11,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case payloadTooLarge
         case unsupportedMediaType
         case rateLimited
+        case timeout
         case unavailable
         case `internal`
     }
@@ -30,15 +32,11 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { "\(kind.rawValue): \(message)" }
 
-    public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> GatewayError {
-        GatewayError(.invalidRequest, message, param: param, code: code)
+    public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> APIError {
+        APIError(.invalidRequest, message, param: param, code: code)
     }
 
-    public static func modelNotFound(_ id: String, param: String? = "model") -> GatewayError {
-        GatewayError(.notFound, "The model '\(id)' does not exist", param: param, code: "model_not_found")
-    }
-
-    public static func unavailable(_ message: String, code: String? = nil) -> GatewayError {
-        GatewayError(.unavailable, message, code: code)
+    public static func unavailable(_ message: String, code: String? = nil) -> APIError {
+        APIError(.unavailable, message, code: code)
     }
 }

@@ -1,0 +1,51 @@
+/// A failure of the serving core, as an opaque value with a stable code (the shape of swift-service-lifecycle's
+/// `ServiceRunnerError`). The core knows no HTTP status and no wire-format field names: the server maps each code
+/// to a status and an envelope in one place.
+public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The stable codes; new ones are only added.
+    public enum Code: String, Sendable, Equatable, CaseIterable {
+        /// No model with the id asked for.
+        case modelNotFound = "model_not_found"
+        /// The model exists but is of the other kind (chat vs. embedding).
+        case wrongModelKind = "model_not_supported"
+        /// The prompt plus the tokens asked for do not fit the model's context.
+        case contextLengthExceeded = "context_length_exceeded"
+        /// The model's chat template could not render the conversation.
+        case chatTemplateFailed = "chat_template_error"
+        /// An input the model cannot take (for example a token id outside its vocabulary).
+        case invalidInput = "invalid_input"
+        /// Every slot is busy and the queue is full.
+        case queueFull = "queue_full"
+        /// ONNX Runtime or onnxruntime-genai is not loaded.
+        case runtimeUnavailable = "runtime_unavailable"
+        /// The model could not be loaded (or is being loaded after a failure).
+        case modelLoadFailed = "model_load_failed"
+        /// The server is shutting down and takes no new work.
+        case shuttingDown = "shutting_down"
+        /// The consumer of a stream fell too far behind.
+        case consumerTooSlow = "consumer_too_slow"
+        /// The request ran past its time limit.
+        case timedOut = "timeout"
+        /// A failure inside the engine that no input explains.
+        case engineFailure = "engine_failure"
+    }
+
+    public let code: Code
+    /// A human-readable explanation, safe to show to a client.
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    public static func modelNotFound(_ id: String) -> ServingError {
+        ServingError(.modelNotFound, "The model '\(id)' does not exist")
+    }
+
+    public static func unavailable(_ message: String) -> ServingError {
+        ServingError(.modelLoadFailed, message)
+    }
+}

@@ -1,0 +1,86 @@
+import GatewayCore
+import Hummingbird
+import Logging
+import OpenAIAPI
+
+/// The one place where errors become what a client sees: the core's `ServingError` codes and the edge's
+/// `APIError` kinds map here to an HTTP status, OpenAI's `type`, `param` and `code`; anything else becomes a 500
+/// whose details go to the log only.
+enum ErrorMapping {
+    /// The client-facing form of any error that reaches the edge.
+    static func apiError(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ServingError:
+            return apiError(error)
+        case is CancellationError:
+            return APIError(.unavailable, "The request was cancelled", code: "cancelled")
+        default:
+            logger.error("internal error: \(String(reflecting: error))")
+            return APIError(.internal, "The server had an error while processing your request")
+        }
+    }
+
+    /// The client-facing form of a core error.
+    static func apiError(_ error: ServingError) -> APIError {
+        let code = error.code.rawValue
+        switch error.code {
+        case .modelNotFound: return APIError(.notFound, error.message, param: "model", code: code)
+        case .wrongModelKind: return APIError(.invalidRequest, error.message, param: "model", code: code)
+        case .contextLengthExceeded, .invalidInput: return APIError(.invalidRequest, error.message, code: code)
+        case .chatTemplateFailed: return APIError(.invalidRequest, error.message, param: "messages", code: code)
+        case .consumerTooSlow: return APIError(.invalidRequest, error.message, code: code)
+        case .queueFull: return APIError(.rateLimited, error.message, code: "rate_limit_exceeded")
+        case .runtimeUnavailable, .modelLoadFailed, .shuttingDown: return APIError(.unavailable, error.message, code: code)
+        case .timedOut: return APIError(.timeout, error.message, code: code)
+        case .engineFailure:
+            return APIError(.internal, "The server had an error while processing your request", code: code)
+        }
+    }
+
+    /// The HTTP status of each kind.
+    static func status(_ kind: APIError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalidRequest: .badRequest
+        case .authentication: .unauthorized
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .rateLimited: .tooManyRequests
+        case .timeout: .requestTimeout
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
+    /// OpenAI's `type` of each kind.
+    static func type(_ kind: APIError.Kind) -> String {
+        switch kind {
+        case .invalidRequest, .notFound, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType:
+            "invalid_request_error"
+        case .authentication: "authentication_error"
+        case .rateLimited: "rate_limit_error"
+        case .timeout: "timeout_error"
+        case .internal, .unavailable: "server_error"
+        }
+    }
+
+    static func envelope(_ error: APIError) -> ErrorEnvelope {
+        ErrorEnvelope(error, type: type(error.kind))
+    }
+
+    /// The error response: status, envelope, and `Retry-After` where a retry can succeed.
+    static func response(_ error: APIError) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if error.kind == .rateLimited || error.kind == .unavailable { headers[.retryAfter] = "1" }
+        return Response(status: status(error.kind), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: envelope(error).jsonBytes())))
+    }
+
+    /// An error event for a stream that already began.
+    static func sseFrame(_ error: any Error, logger: Logger) -> [UInt8] {
+        SSEFrame.error(envelope(apiError(error, logger: logger)))
+    }
+}
