@@ -20,20 +20,39 @@ struct ClientWatchMiddleware: RouterMiddleware {
             return try await withThrowingTaskGroup(of: Response?.self) { group in
                 group.addTask { try await work.value(request, context) }
                 group.addTask {
-                    // Returns nil when the client left; throws `timedOut` when time ran out.
-                    while context.channel.isActive {
+                    // Returns nil when the client left; throws `timedOut` when time ran out. A connection that
+                    // was never active (the in-process test client's) is not watched.
+                    let watchConnection = context.channel.isActive
+                    while true {
                         if let deadline, ContinuousClock.now >= deadline {
                             throw ServingError(.timedOut, "The request took longer than the server's limit")
                         }
                         try await Task.sleep(for: Self.pollInterval)
+                        if watchConnection, await Self.clientGone(context.channel) { return nil }
                     }
-                    return nil
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let response = first else { throw CancellationError() }
                 return response
             }
         }
+    }
+}
+
+extension ClientWatchMiddleware {
+    /// Whether the client has closed its end. While a request is handled the HTTP pipeline reads nothing more
+    /// from the connection, so a close does not surface as an event; the kernel knows, though: on Linux the TCP
+    /// state (the first byte of `TCP_INFO`) leaves ESTABLISHED once the peer's FIN or RST arrives.
+    static func clientGone(_ channel: any Channel) async -> Bool {
+        guard channel.isActive else { return true }
+        #if os(Linux)
+        let tcpInfo = ChannelOptions.Types.SocketOption(level: 6 /* IPPROTO_TCP */, name: 11 /* TCP_INFO */)
+        guard let value = try? await channel.getOption(tcpInfo).get() else { return false }
+        let state = withUnsafeBytes(of: value) { $0[0] }
+        return state != 1  // TCP_ESTABLISHED
+        #else
+        return false
+        #endif
     }
 }
 

@@ -3,11 +3,14 @@ import Hummingbird
 /// The (method, path pattern) pairs the router serves, so that a request to a known path with the wrong method
 /// gets a 405 with `Allow` instead of a 404.
 struct RouteTable: Sendable {
-    private var routes: [(method: HTTPRequest.Method, segments: [Substring])] = []
+    private var routes: [(method: HTTPRequest.Method, path: String, segments: [Substring])] = []
 
     mutating func add(_ method: HTTPRequest.Method, _ path: String) {
-        routes.append((method, path.split(separator: "/")))
+        routes.append((method, path, path.split(separator: "/")))
     }
+
+    /// Every registered (method, path pattern).
+    var all: [(method: HTTPRequest.Method, path: String)] { routes.map { ($0.method, $0.path) } }
 
     /// The methods registered for paths matching `path` (`{name}` segments match any one segment).
     func methods(for path: String) -> [HTTPRequest.Method] {

@@ -36,7 +36,29 @@ struct ConfigLoaderTests {
         "max_batch_size": Sample(value: "4") { $0.maxBatchSize == 4 },
         "batch_window_ms": Sample(value: "2.5") { $0.batchWindowMilliseconds == 2.5 },
         "log_level": Sample(value: "debug") { $0.logLevel == "debug" },
+        "log_format": Sample(value: "json") { $0.logFormat == "json" },
+        "log_bodies": Sample(value: "true") { $0.logBodies },
+        "max_queued_embedding_inputs": Sample(value: "99") { $0.maxQueuedEmbeddingInputs == 99 },
+        "stream_buffer_events": Sample(value: "16") { $0.streamBufferEvents == 16 },
+        "max_inputs_per_request": Sample(value: "10") { $0.maxInputsPerRequest == 10 },
+        "max_tokens_limit": Sample(value: "512") { $0.maxTokensLimit == 512 },
+        "request_timeout_seconds": Sample(value: "2.5") { $0.requestTimeoutSeconds == 2.5 },
+        "sse_keepalive_seconds": Sample(value: "0") { $0.sseKeepAliveSeconds == 0 },
+        "shutdown_grace_seconds": Sample(value: "5") { $0.shutdownGraceSeconds == 5 },
+        "api_keys": Sample(value: "sk-a,sk-b") { $0.apiKeys == ["sk-a", "sk-b"] },
+        "api_key_file": Sample(value: keyFile) { $0.apiKeys == ["sk-file-1", "sk-file-2"] },
+        "health_requires_auth": Sample(value: "true") { $0.healthRequiresAuth },
+        "cors_allowed_origins": Sample(value: "http://a.test,http://b.test") {
+            $0.corsAllowedOrigins == ["http://a.test", "http://b.test"]
+        },
     ]
+
+    /// A key file with a comment, a blank line and two keys.
+    static let keyFile: String = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aigw-keys-\(UUID().uuidString)")
+        try? Data("# keys\nsk-file-1\n\n  sk-file-2  \n".utf8).write(to: url)
+        return url.path
+    }()
 
     /// Writes `text` to a temporary YAML file and runs `body` with its path.
     func withConfigFile<T>(_ text: String, _ body: (String) throws -> T) throws -> T {
@@ -190,7 +212,11 @@ struct ConfigLoaderTests {
         ("graph_optimization", "max"), ("log_level", "loud"), ("embedding_batch_size", "0"),
         ("max_body_bytes", "big"), ("max_body_bytes", "10"), ("intra_op_threads", "-2"),
         ("embedding_batch_wait_ms", "soon"), ("embedding_batch_wait_ms", "-1"), ("embedding_truncate", "maybe"),
-        ("preload_models", "2"), ("host", ""),
+        ("preload_models", "2"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),
+        ("max_queued_embedding_inputs", "0"), ("stream_buffer_events", "0"), ("max_inputs_per_request", "0"),
+        ("max_tokens_limit", "-1"), ("max_tokens_limit", "9223372036854775807"), ("request_timeout_seconds", "-1"),
+        ("request_timeout_seconds", "nan"), ("sse_keepalive_seconds", "inf"), ("shutdown_grace_seconds", "-5"),
+        ("api_key_file", "/nonexistent/keys"), ("health_requires_auth", "2"),
     ]
 
     @Test("a bad value is an error naming where it came from and the key", arguments: badValues)

@@ -32,7 +32,8 @@ public final class EmbeddingBatcher: @unchecked Sendable {
     ///   - batchSize: texts per model run.
     ///   - maxWait: how long the first pending text may wait for company.
     ///   - maxBatchTokens: most padded tokens (texts × longest) in one model run.
-    ///   - maxQueuedInputs: texts that may wait at once; a request that would pass it fails with `queueFull`.
+    ///   - maxQueuedInputs: texts that may wait at once; a request that would pass it fails with `queueFull`
+    ///     (one that is larger on its own still runs when nothing else waits).
     ///   - metrics: where queue depth and batch sizes are reported.
     public init(name: String, batchSize: Int, maxWait: Duration, maxBatchTokens: Int = .max,
                 maxQueuedInputs: Int = .max, metrics: EngineMetrics? = nil, runner: @escaping Runner) {
@@ -70,7 +71,8 @@ public final class EmbeddingBatcher: @unchecked Sendable {
                     continuation.resume(throwing: ServingError(.shuttingDown, "the model is shutting down"))
                     return
                 }
-                guard sequences.count <= maxQueuedInputs - queuedInputs else {
+                // A request larger than the whole queue still runs when nothing else waits.
+                guard queuedInputs == 0 || sequences.count <= maxQueuedInputs - queuedInputs else {
                     condition.unlock()
                     continuation.resume(throwing: ServingError(
                         .queueFull, "Too many requests: the embedding queue is full (\(maxQueuedInputs) inputs); "
