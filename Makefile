@@ -21,6 +21,7 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	if [ -d tools/tests ]; then .runtime/venv/bin/python -m pytest tools/tests -q; fi
+	.runtime/venv/bin/python -m pytest e2e -q
 
 clean:
 	rm -rf .build

@@ -19,11 +19,13 @@ struct ChatRoutes: Sendable {
         try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
                                        contextLength: engine.contextLength, param: "messages")
         if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
-        let prompt = try await BlockingWork.run { try engine.promptTokens(messages: messages) }
+        let prompt = try await ErrorMapping.naming("messages") {
+            try await BlockingWork.run { try engine.promptTokens(messages: messages) }
+        }
         var parameters = body.generationParameters()
         parameters.maxTokens = try GenerationRunner.budget(
             promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
-            limit: state.configuration.maxTokensLimit, param: "messages")
+            limit: state.configuration.maxTokensLimit, param: "messages", maxTokensParam: body.maxTokensParam)
         context.info.update { $0.promptTokens = prompt.count }
         let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
         metrics.promptTokens.increment(by: Int64(prompt.count) * Int64(body.n))
@@ -75,11 +77,16 @@ struct ChatRoutes: Sendable {
                                            param: texts.count == 1 ? "prompt" : "prompt[\(index)]")
         }
         if state.configuration.logBodies { context.info.update { $0.body = texts.joined(separator: "\n---\n") } }
-        let prompts = try await BlockingWork.run { try texts.map { try engine.promptTokens(text: $0) } }
+        let prompts = try await ErrorMapping.naming(texts.count == 1 ? "prompt" : "prompt[]") {
+            try await BlockingWork.run { try texts.map { try engine.promptTokens(text: $0) } }
+        }
         var parameters = body.generationParameters()
+        let limit = state.configuration.maxTokensLimit
+        // Without max_tokens the legacy default of 16 gives way to a lower server limit.
+        let maxTokens = body.maxTokensGiven || limit == 0 ? body.maxTokens : min(body.maxTokens, limit)
         for (index, prompt) in prompts.enumerated() {
             parameters.maxTokens = try GenerationRunner.budget(
-                promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
+                promptTokens: prompt.count, maxTokens: maxTokens, contextLength: engine.contextLength,
                 limit: state.configuration.maxTokensLimit,
                 param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]")
         }

@@ -39,6 +39,17 @@ enum ErrorMapping {
         }
     }
 
+    /// Runs `body`, giving an input error from the core the request field it came from.
+    static func naming<T>(_ param: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ServingError where error.code == .invalidInput {
+            var mapped = apiError(error)
+            mapped.param = param
+            throw mapped
+        }
+    }
+
     /// The HTTP status of each kind.
     static func status(_ kind: APIError.Kind) -> HTTPResponse.Status {
         switch kind {
@@ -67,8 +78,16 @@ enum ErrorMapping {
         }
     }
 
+    /// The longest message sent; longer ones (quoting a huge model name or key) are cut.
+    static let maxMessageLength = 1024
+
     static func envelope(_ error: APIError) -> ErrorEnvelope {
-        ErrorEnvelope(error, type: type(error.kind))
+        var error = error
+        if error.message.count > maxMessageLength {
+            error.message = String(error.message.prefix(maxMessageLength)) + "…"
+        }
+        if let param = error.param, param.count > 256 { error.param = String(param.prefix(256)) + "…" }
+        return ErrorEnvelope(error, type: type(error.kind))
     }
 
     /// The error response: status, envelope, and `Retry-After` where a retry can succeed.

@@ -69,6 +69,7 @@ enum GenerationRunner {
     {
         let (merged, continuation) = AsyncThrowingStream<(Int, GenerationEvent), any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(max(1, limit)))
+        let overflow = LockedValue(false)
         let task = Task {
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -76,17 +77,27 @@ enum GenerationRunner {
                         group.addTask {
                             for try await event in stream {
                                 if case .dropped = continuation.yield((index, event)) {
-                                    throw ServingError(.consumerTooSlow, "The client read too slowly: \(limit) "
-                                                           + "events were waiting; generation stopped")
+                                    // Cancel this reader: its next `next()` terminates the generation's stream,
+                                    // which stops the generation before its next token.
+                                    overflow.withLock { $0 = true }
+                                    withUnsafeCurrentTask { $0?.cancel() }
                                 }
                             }
                         }
                     }
-                    try await group.waitForAll()
+                    while try await group.next() != nil {}
                 }
-                continuation.finish()
             } catch {
-                continuation.finish(throwing: error)
+                if !overflow.withLock({ $0 }) {
+                    continuation.finish(throwing: error)
+                    return
+                }
+            }
+            if overflow.withLock({ $0 }) {
+                continuation.finish(throwing: ServingError(
+                    .consumerTooSlow, "The client read too slowly: \(limit) events were waiting; generation stopped"))
+            } else {
+                continuation.finish()
             }
         }
         continuation.onTermination = { _ in task.cancel() }
@@ -117,12 +128,11 @@ enum GenerationRunner {
     /// The token budget of a generation: refuses `max_tokens` above the server's `max_tokens_limit` or beyond the
     /// room the prompt leaves in the context (no arithmetic can overflow on client numbers); without `max_tokens`
     /// the budget is the limit (nil: the rest of the context).
-    static func budget(promptTokens: Int, maxTokens: Int?, contextLength: Int, limit: Int, param: String)
-        throws -> Int?
-    {
+    static func budget(promptTokens: Int, maxTokens: Int?, contextLength: Int, limit: Int, param: String,
+                       maxTokensParam: String = "max_tokens") throws -> Int? {
         if let maxTokens, limit > 0, maxTokens > limit {
             throw APIError.invalidRequest(
-                "max_tokens is \(maxTokens); this server allows at most \(limit)", param: "max_tokens",
+                "\(maxTokensParam) is \(maxTokens); this server allows at most \(limit)", param: maxTokensParam,
                 code: "invalid_value")
         }
         let room = contextLength - promptTokens
@@ -130,8 +140,8 @@ enum GenerationRunner {
             let detail = maxTokens.map { " plus \($0) requested tokens" } ?? ""
             throw APIError.invalidRequest(
                 "This model's maximum context length is \(contextLength) tokens; the prompt has \(promptTokens) "
-                    + "tokens\(detail). Shorten the prompt or reduce max_tokens.",
-                param: maxTokens == nil ? param : "max_tokens", code: "context_length_exceeded")
+                    + "tokens\(detail). Shorten the prompt or reduce \(maxTokensParam).",
+                param: maxTokens == nil ? param : maxTokensParam, code: "context_length_exceeded")
         }
         if let maxTokens { return maxTokens }
         return limit > 0 ? min(limit, room) : nil

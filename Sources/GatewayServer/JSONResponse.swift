@@ -28,18 +28,31 @@ enum JSONResponse {
 
     /// Reads the whole body (up to `limit` bytes) and decodes it as `T`. The body is read as JSON whatever its
     /// Content-Type says, as llama.cpp's server and Ollama do (curl's `-d` sends a form type by default).
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+    /// Bodies larger than this are parsed on the blocking queue, not on Swift's cooperative pool.
+    static let offPoolBytes = 256 << 10
+
+    static func decode<T: Decodable & Sendable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         var request = request
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw APIError.invalidRequest("The request body could not be read (malformed or incomplete)")
         }
         guard buffer.readableBytes > 0 else {
             throw APIError.invalidRequest("The request body is empty; expected a JSON object")
         }
         let data = Data(buffer: buffer)
+        guard data.count > offPoolBytes else { return try parse(T.self, data) }
+        return try await BlockingWork.run { try parse(T.self, data) }
+    }
+
+    /// Checks the NUL rule and decodes `data` as `T`, mapping failures to 400s.
+    private static func parse<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         try NULCheck.check(data)
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -12,6 +12,8 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     public let messages: [ChatMessage]
     /// `max_completion_tokens`, or the older `max_tokens`; nil = up to the model's context length.
     public let maxTokens: Int?
+    /// The field that set `maxTokens`: `max_tokens` or `max_completion_tokens`.
+    public let maxTokensParam: String
     public let logprobs: Bool
     /// nil when not sent; only sent with `logprobs: true`.
     public let topLogprobs: Int?
@@ -43,6 +45,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
                 param: "max_tokens", code: "invalid_value")
         }
         self.maxTokens = maxCompletionTokens ?? maxTokens
+        maxTokensParam = maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens"
         sampling = try CompletionSampling(reader)
         logprobs = try reader.optional(Bool.self, "logprobs") ?? false
         topLogprobs = try reader.integer("top_logprobs", in: 0...Self.maxTopLogprobs)

@@ -15,6 +15,8 @@ public struct CompletionRequest: Decodable, Sendable {
     /// One or more prompts; each gets `n` choices, choice `i * n + j` being prompt `i`'s `j`th.
     public let prompts: [String]
     public let maxTokens: Int
+    /// Whether the client set `max_tokens` (else `maxTokens` is the default of 16, cut to a server limit).
+    public let maxTokensGiven: Bool
     /// `logprobs`: nil = off, otherwise how many top alternatives per token (0...5).
     public let logprobs: Int?
     /// Put the prompt in front of each choice's text.
@@ -34,7 +36,9 @@ public struct CompletionRequest: Decodable, Sendable {
         model = try reader.required(String.self, "model")
         guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
         prompts = try Self.parsePrompts(reader.value("prompt"))
-        maxTokens = try reader.integer("max_tokens", in: 1...Int.max) ?? Self.defaultMaxTokens
+        let given = try reader.integer("max_tokens", in: 1...Int.max)
+        maxTokens = given ?? Self.defaultMaxTokens
+        maxTokensGiven = given != nil
         sampling = try CompletionSampling(reader)
         logprobs = try reader.integer("logprobs", in: 0...Self.maxLogprobs)
         echo = try reader.optional(Bool.self, "echo") ?? false

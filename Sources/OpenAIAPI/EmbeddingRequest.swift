@@ -43,10 +43,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
                 param: "encoding_format")
         }
         self.encodingFormat = encodingFormat
-        dimensions = try container.decodeIfPresent(Int.self, forKey: .dimensions)
-        if let dimensions, dimensions < 1 {
-            throw APIError.invalidRequest("'dimensions' must be at least 1, got \(dimensions)", param: "dimensions")
-        }
+        dimensions = try Self.decodeDimensions(container)
         user = try container.decodeIfPresent(String.self, forKey: .user)
         truncate = try container.decodeIfPresent(Bool.self, forKey: .truncate)
     }
@@ -98,5 +95,19 @@ public struct EmbeddingRequest: Decodable, Sendable {
             }
         }
         return input
+    }
+}
+
+extension EmbeddingRequest {
+    /// `dimensions`: absent or null, else a whole number from 1 up (read as a number first, so a float, a string
+    /// or an integer beyond 64 bits is a 400 naming the field, never a decoding failure).
+    fileprivate static func decodeDimensions(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Int? {
+        guard container.contains(.dimensions), try !container.decodeNil(forKey: .dimensions) else { return nil }
+        let refusal = APIError.invalidRequest("'dimensions' must be an integer of at least 1",
+                                              param: "dimensions", code: "invalid_value")
+        guard let number = try? container.decode(Double.self, forKey: .dimensions), number.rounded() == number,
+              number >= 1, number <= 1_048_576
+        else { throw refusal }
+        return Int(number)
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import GatewayCore
 import OpenAIAPI
 import Testing
 @testable import GatewayServer
@@ -188,26 +189,58 @@ struct OperationsRegressionTests {
         }
     }
 
-    @Test("a stream whose client never reads stops once its buffer is full")
+    @Test("a generation whose consumer never reads stops once its buffer is full, and says so")
     func slowReaderIsBounded() async throws {
         var configuration = makeConfiguration()
         configuration.streamBufferEvents = 8
-        try await makeApplication(configuration).test(.live) { client in
-            let port = try #require(client.port)
-            let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 7000, stream: true)))
-            let fd = try await MisbehavingClient.send(port: port, path: "/v1/chat/completions", body: body,
-                                                      receiveBuffer: 2048)
-            defer { close(fd) }
-            var sawActive = false
-            for _ in 0..<250 where !sawActive {
-                sawActive = try await activeGenerations(client) > 0
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(sawActive)
-            // 7000 tokens take over a minute; a bounded stream stops within seconds with the client still there.
-            let active = try await waitForIdle(client, seconds: 30)
-            #expect(active == 0, "the generation kept running for a client that reads nothing")
+        let manager = ModelManager(
+            catalog: ModelCatalog.scan(directory: URL(fileURLWithPath: configuration.modelsDirectory)),
+            runtime: TestEnvironment.runtime, configuration: configuration, registry: ModelRegistry(),
+            logger: TestEnvironment.logger)
+        let engine = try await manager.chatEngine(id: chatModel)
+        let prompt = try engine.promptTokens(text: "Once upon a time, in a land far away,")
+        let stream = try await engine.start(prompt: prompt, parameters: GenerationParameters(
+            maxTokens: 4000, temperature: 0.8, seed: 3))
+        // 4000 tokens take most of a minute; a consumer that reads nothing stops it after 8 events.
+        var active = 1
+        for _ in 0..<500 where active != 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            active = engine.activeCount
         }
+        #expect(active == 0, "the generation kept running for a consumer that reads nothing")
+        var events = 0
+        let error = await #expect(throws: ServingError.self) {
+            for try await _ in stream { events += 1 }
+        }
+        #expect(error?.code == .consumerTooSlow)
+        #expect(events == 8, "the buffered events are still delivered before the error")
+        await manager.shutdown()
+    }
+
+    @Test("merging streams: a consumer that does not read stops every producer past the limit")
+    func mergeIsBounded() async throws {
+        let stopped = LockedCounter()
+        let streams = (0..<2).map { _ in
+            AsyncThrowingStream<GenerationEvent, any Error> { continuation in
+                let task = Task {
+                    for _ in 0..<10_000 {
+                        continuation.yield(.text("x", logprobs: []))
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in
+                    task.cancel()
+                    stopped.increment()
+                }
+            }
+        }
+        let merged = GenerationRunner.merge(streams, limit: 16)
+        for _ in 0..<500 where stopped.value < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(stopped.value == 2, "both producers should be stopped once 16 events wait")
+        var count = 0
+        await #expect(throws: ServingError.self) { for try await _ in merged { count += 1 } }
+        #expect(count == 16)
     }
 
     @Test("a 15 MiB prompt is refused at once without tokenizing; the body limit still gives 413")
@@ -442,6 +475,14 @@ struct OperationsLimitsTests {
             #expect(documented == served)
         }
     }
+}
+
+/// A counter shared with `@Sendable` closures.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
 /// A log handler that keeps every entry, for asserting what the server logs.

@@ -52,12 +52,22 @@ public final class ChatEngine: Sendable {
         } catch let error as OrtError {
             throw ServingError(.chatTemplateFailed, "The model '\(id)' cannot render chat messages: \(error.message)")
         }
-        return try tokenizer.encode(rendered)
+        return try checked(tokenizer.encode(rendered))
     }
 
     /// The prompt tokens of a plain text prompt (legacy completions).
     public func promptTokens(text: String) throws -> [Int32] {
-        try tokenizer.encode(text)
+        try checked(tokenizer.encode(text))
+    }
+
+    /// Refuses text the tokenizer could not map (it marks such characters with ids outside the vocabulary).
+    private func checked(_ tokens: [Int32]) throws -> [Int32] {
+        let vocabulary = model.vocabularySize
+        guard !tokens.contains(where: { $0 < 0 || Int($0) >= vocabulary }) else {
+            throw ServingError(.invalidInput,
+                               "The text contains characters the model '\(id)' cannot encode (no token for them)")
+        }
+        return tokens
     }
 
     /// Starts one generation after `prompt`: it joins the next wave of compatible requests (see `WavePlanner`);

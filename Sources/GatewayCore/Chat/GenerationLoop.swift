@@ -51,7 +51,9 @@ struct GenerationLoop {
             // distribution, which onnxruntime-genai spells top_k 0. Its top_p only applies with top_k above 1, so
             // nucleus sampling alone gets top_k = the vocabulary size.
             options.topP = parameters.topP ?? 1
-            options.topK = parameters.topK ?? (parameters.topP == nil ? 0 : model.vocabularySize)
+            // A top_k at or above the vocabulary keeps every token (onnxruntime-genai refuses larger values).
+            options.topK = min(parameters.topK ?? (parameters.topP == nil ? 0 : model.vocabularySize),
+                               model.vocabularySize)
             options.randomSeed = parameters.seed.map { Int($0 & 0x7fff_ffff) }
         }
         let generator = try GenAIGenerator(model: model, options: options)
