@@ -36,6 +36,11 @@ def read_all(s, received=b""):
         received += chunk
 
 
+def ends_with_done(raw):
+    """The SSE body (chunked transfer coding: one chunk per event) ends with `data: [DONE]`, then the last chunk."""
+    return raw.endswith(b"data: [DONE]\n\n\r\n0\r\n\r\n")
+
+
 def finish_reasons(raw):
     reasons = []
     for line in raw.decode("utf-8", "replace").split("\n"):
@@ -65,7 +70,7 @@ def test_sigterm_lets_a_stream_finish_then_exits_zero():
     assert port_closed(server.port), "the port should close as soon as the drain starts"
     raw = read_all(s, head)
     s.close()
-    assert raw.rstrip().endswith(b"data: [DONE]"), raw[-300:]
+    assert ends_with_done(raw), raw[-300:]
     assert len(finish_reasons(raw)) == 1
     code = server.process.wait(timeout=60)
     assert code == 0, server.output()
@@ -91,7 +96,7 @@ def test_sigint_after_grace_stops_generations_and_exits_zero():
         t.join(timeout=60)
     elapsed = time.time() - started
     for raw in results:
-        assert raw is not None and raw.rstrip().endswith(b"data: [DONE]"), (raw or b"")[-300:]
+        assert raw is not None and ends_with_done(raw), (raw or b"")[-300:]
         assert finish_reasons(raw) == ["length"]
     assert elapsed < 20, f"6000-token streams should be cut at the 1 s grace, took {elapsed:.1f} s"
     assert server.process.wait(timeout=60) == 0, server.output()

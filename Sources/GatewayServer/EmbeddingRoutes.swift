@@ -22,7 +22,10 @@ struct EmbeddingRoutes: Sendable {
         }
         let truncate = body.truncate ?? state.configuration.embeddingTruncate
         let input = body.input
-        let sequences = try await BlockingWork.run { try Self.tokenize(input, model: model, truncate: truncate) }
+        let single = body.inputIsSingle
+        let sequences = try await BlockingWork.run {
+            try Self.tokenize(input, model: model, truncate: truncate, single: single)
+        }
         let promptTokens = sequences.reduce(0) { $0 + $1.count }
         context.info.update { $0.promptTokens = promptTokens }
         var vectors = try await service.batcher.embed(sequences)
@@ -40,14 +43,16 @@ struct EmbeddingRoutes: Sendable {
     }
 
     /// Token ids with specials for each input; over-long inputs are cut or refused naming their index.
-    private static func tokenize(_ input: EmbeddingRequest.Input, model: EmbeddingModel, truncate: Bool) throws -> [[Int32]] {
+    private static func tokenize(_ input: EmbeddingRequest.Input, model: EmbeddingModel, truncate: Bool,
+                                 single: Bool) throws -> [[Int32]] {
+        func param(_ index: Int) -> String { single ? "input" : "input[\(index)]" }
         let limit = model.maxTokens
         switch input {
         case .texts(let texts):
             return try texts.enumerated().map { index, text in
                 let ids = model.tokenizer.encode(text)
                 guard ids.count > limit else { return ids }
-                guard truncate else { throw tooLong(index: index, count: ids.count, limit: limit) }
+                guard truncate else { throw tooLong(index: index, param: param(index), count: ids.count, limit: limit) }
                 return model.tokenizer.encode(text, maxLength: limit)
             }
         case .tokens(let batches):
@@ -56,20 +61,20 @@ struct EmbeddingRoutes: Sendable {
                 if let bad = tokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
                     throw APIError.invalidRequest(
                         "input[\(index)] has token id \(bad), outside the model's vocabulary of \(vocabulary) tokens",
-                        param: "input[\(index)]")
+                        param: param(index))
                 }
                 guard tokens.count <= limit || truncate else {
-                    throw tooLong(index: index, count: tokens.count, limit: limit)
+                    throw tooLong(index: index, param: param(index), count: tokens.count, limit: limit)
                 }
                 return tokens.prefix(limit).map { Int32($0) }
             }
         }
     }
 
-    private static func tooLong(index: Int, count: Int, limit: Int) -> APIError {
+    private static func tooLong(index: Int, param: String, count: Int, limit: Int) -> APIError {
         APIError.invalidRequest(
             "input[\(index)] has \(count) tokens, over the model's maximum of \(limit); shorten it or send "
-                + "\"truncate\": true", param: "input[\(index)]", code: "context_length_exceeded")
+                + "\"truncate\": true", param: param, code: "context_length_exceeded")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Hummingbird
+import NIOCore
 import OpenAIAPI
 
 /// Builds JSON responses and reads JSON request bodies, mapping every decoding failure to a 400 that says what
@@ -36,6 +37,8 @@ enum JSONResponse {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.payloadTooLarge, "Request body is over the limit of \(limit) bytes")
         } catch is CancellationError {
@@ -55,7 +58,13 @@ enum JSONResponse {
     private static func parse<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         try NULCheck.check(data)
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let value = try JSONDecoder().decode(T.self, from: data)
+            if let key = DuplicateKeyCheck.firstDuplicate(in: data) {
+                throw APIError.invalidRequest(
+                    "The key '\(key)' appears twice in one object of the request body; send each key once",
+                    param: key, code: "duplicate_key")
+            }
+            return value
         } catch let error as APIError {
             throw error
         } catch let error as DecodingError {

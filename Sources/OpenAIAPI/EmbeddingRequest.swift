@@ -19,6 +19,8 @@ public struct EmbeddingRequest: Decodable, Sendable {
 
     public let model: String
     public let input: Input
+    /// Whether `input` was one text or one token sequence (not an array of them): errors then name `input`.
+    public let inputIsSingle: Bool
     public let encodingFormat: EncodingFormat
     public let dimensions: Int?
     public let user: String?
@@ -35,7 +37,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
         guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
-        input = try Self.decodeInput(container)
+        (input, inputIsSingle) = try Self.decodeInput(container)
         let format = try container.decodeIfPresent(String.self, forKey: .encodingFormat) ?? "float"
         guard let encodingFormat = EncodingFormat(rawValue: format) else {
             throw APIError.invalidRequest(
@@ -48,7 +50,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
         truncate = try container.decodeIfPresent(Bool.self, forKey: .truncate)
     }
 
-    private static func decodeInput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Input {
+    private static func decodeInput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Input, Bool) {
         guard container.contains(.input) else {
             throw APIError.invalidRequest("Missing required parameter: 'input'", param: "input",
                                               code: "missing_required_parameter")
@@ -57,12 +59,15 @@ public struct EmbeddingRequest: Decodable, Sendable {
             "'input' must be a string, an array of strings, an array of token ids or an array of arrays of token ids",
             param: "input", code: "invalid_type")
         let input: Input
+        var single = false
         if let text = try? container.decode(String.self, forKey: .input) {
             input = .texts([text])
+            single = true
         } else if let texts = try? container.decode([String].self, forKey: .input) {
             input = .texts(texts)
         } else if let tokens = try? container.decode([Int].self, forKey: .input) {
             input = .tokens([tokens])
+            single = true
         } else if let batches = try? container.decode([[Int]].self, forKey: .input) {
             input = .tokens(batches)
         } else {
@@ -79,7 +84,8 @@ public struct EmbeddingRequest: Decodable, Sendable {
             }
             if let index = texts.firstIndex(where: { $0.isEmpty }) {
                 throw APIError.invalidRequest(
-                    "'input' must not contain empty strings (input[\(index)] is empty)", param: "input[\(index)]")
+                    "'input' must not contain empty strings (input[\(index)] is empty)",
+                    param: single ? "input" : "input[\(index)]")
             }
         case .tokens(let batches):
             guard !batches.isEmpty else {
@@ -94,7 +100,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
                     "'input' must not contain empty token arrays (input[\(index)] is empty)", param: "input[\(index)]")
             }
         }
-        return input
+        return (input, single)
     }
 }
 
