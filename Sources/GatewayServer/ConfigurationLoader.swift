@@ -222,11 +222,11 @@ public enum ConfigurationLoader {
             configuration.apiKeys += list().filter { !configuration.apiKeys.contains($0) }
         case "api_key_file":
             guard let text = try? String(contentsOfFile: value, encoding: .utf8) else {
-                throw ConfigurationError("\(source): cannot read the API key file '\(value)'")
+                throw ConfigurationError("\(source): 'api_key_file' names a file that cannot be read: '\(value)'")
             }
             let keys = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            guard !keys.isEmpty else { throw ConfigurationError("\(source): the API key file '\(value)' has no key") }
+            guard !keys.isEmpty else { throw ConfigurationError("\(source): 'api_key_file' names a file with no key: '\(value)'") }
             configuration.apiKeys += keys.filter { !configuration.apiKeys.contains($0) }
         case "health_requires_auth": configuration.healthRequiresAuth = try boolean()
         case "cors_allowed_origins": configuration.corsAllowedOrigins = list()

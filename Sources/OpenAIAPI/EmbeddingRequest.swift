@@ -109,11 +109,14 @@ extension EmbeddingRequest {
     /// or an integer beyond 64 bits is a 400 naming the field, never a decoding failure).
     fileprivate static func decodeDimensions(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Int? {
         guard container.contains(.dimensions), try !container.decodeNil(forKey: .dimensions) else { return nil }
-        let refusal = APIError.invalidRequest("'dimensions' must be an integer of at least 1",
-                                              param: "dimensions", code: "invalid_value")
-        guard let number = try? container.decode(Double.self, forKey: .dimensions), number.rounded() == number,
-              number >= 1, number <= 1_048_576
-        else { throw refusal }
+        guard let number = try? container.decode(Double.self, forKey: .dimensions) else {
+            throw APIError.invalidRequest("Invalid type for 'dimensions': expected an integer", param: "dimensions",
+                                          code: "invalid_type")
+        }
+        guard number.rounded() == number, number >= 1, number <= 1_048_576 else {
+            throw APIError.invalidRequest("'dimensions' must be an integer of at least 1", param: "dimensions",
+                                          code: "invalid_value")
+        }
         return Int(number)
     }
 }
