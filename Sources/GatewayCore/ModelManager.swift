@@ -38,17 +38,21 @@ public actor ModelManager {
 
     /// The embedding model `id`, loading it if needed. 404 for an unknown id, 400 for a chat model, 503 when the
     /// runtime is missing or the model fails to load (a failed load is retried by the next request).
-    public func embeddingService(id: String) async throws -> EmbeddingService {
+    /// - Parameter requestLogger: the asking request's logger (its metadata carries the request id), used for what
+    ///   this call logs; nil: the manager's own.
+    public func embeddingService(id: String, requestLogger: Logger? = nil) async throws -> EmbeddingService {
         let entry = try entry(id: id, kind: .embedding)
         guard !shuttingDown else { throw ServingError(.shuttingDown, "The server is shutting down") }
-        if let load = embeddingLoads[id] { return try await finish(load, id: id) { $0.embeddingLoads[id] = nil } }
+        if let load = embeddingLoads[id] {
+            return try await finish(load, id: id, logger: requestLogger) { $0.embeddingLoads[id] = nil }
+        }
         guard let ort = runtime.onnxRuntime else {
             throw ServingError(.runtimeUnavailable,
                                "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")")
         }
         let configuration = self.configuration
         let registry = self.registry
-        let logger = self.logger
+        let logger = requestLogger ?? self.logger
         let load = Task<EmbeddingService, any Error> {
             let started = ContinuousClock.now
             let residentBefore = ProcessMemory.residentBytes()
@@ -73,22 +77,26 @@ public actor ModelManager {
             return EmbeddingService(model: model, batcher: batcher)
         }
         embeddingLoads[id] = load
-        return try await finish(load, id: id) { $0.embeddingLoads[id] = nil }
+        return try await finish(load, id: id, logger: requestLogger) { $0.embeddingLoads[id] = nil }
     }
 
     /// The chat model `id`, loading it if needed. 404 for an unknown id, 400 for an embedding model, 503 when
     /// onnxruntime-genai is missing or the model fails to load.
-    public func chatEngine(id: String) async throws -> ChatEngine {
+    /// - Parameter requestLogger: the asking request's logger (its metadata carries the request id), used for what
+    ///   this call logs; nil: the manager's own.
+    public func chatEngine(id: String, requestLogger: Logger? = nil) async throws -> ChatEngine {
         let entry = try entry(id: id, kind: .chat)
         guard !shuttingDown else { throw ServingError(.shuttingDown, "The server is shutting down") }
-        if let load = chatLoads[id] { return try await finish(load, id: id) { $0.chatLoads[id] = nil } }
+        if let load = chatLoads[id] {
+            return try await finish(load, id: id, logger: requestLogger) { $0.chatLoads[id] = nil }
+        }
         guard let genAI = runtime.genAI else {
             throw ServingError(.runtimeUnavailable,
                                "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")")
         }
         let configuration = self.configuration
         let registry = self.registry
-        let logger = self.logger
+        let logger = requestLogger ?? self.logger
         let available = Set(runtime.availableProviders)
         let load = Task<ChatEngine, any Error> {
             let started = ContinuousClock.now
@@ -129,7 +137,7 @@ public actor ModelManager {
                               maxBufferedEvents: configuration.streamBufferEvents)
         }
         chatLoads[id] = load
-        let engine = try await finish(load, id: id) { $0.chatLoads[id] = nil }
+        let engine = try await finish(load, id: id, logger: requestLogger) { $0.chatLoads[id] = nil }
         if shuttingDown { engine.stopAll() }
         if !loadedChatEngines.contains(where: { $0 === engine }) { loadedChatEngines.append(engine) }
         return engine
@@ -146,14 +154,13 @@ public actor ModelManager {
     }
 
     /// Awaits a model load; on failure forgets it (the next request retries) and maps the error to a 503.
-    private func finish<T>(_ load: Task<T, any Error>, id: String, forget: (isolated ModelManager) -> Void)
-        async throws -> T
-    {
+    private func finish<T>(_ load: Task<T, any Error>, id: String, logger requestLogger: Logger?,
+                           forget: (isolated ModelManager) -> Void) async throws -> T {
         do {
             return try await load.value
         } catch {
             forget(self)
-            logger.error("cannot load \(id): \(error)")
+            (requestLogger ?? logger).error("cannot load \(id): \(error)")
             if let error = error as? ServingError { throw error }
             throw ServingError(.modelLoadFailed, "The model '\(id)' could not be loaded: \(error)")
         }

@@ -14,7 +14,7 @@ struct ChatRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.messages.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "messages", what: "messages")
-        let engine = try await state.manager.chatEngine(id: body.model)
+        let engine = try await state.manager.chatEngine(id: body.model, requestLogger: context.logger)
         let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content) }
         try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
                                        contextLength: engine.contextLength, param: "messages")
@@ -70,7 +70,7 @@ struct ChatRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.prompts.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "prompt", what: "prompts")
-        let engine = try await state.manager.chatEngine(id: body.model)
+        let engine = try await state.manager.chatEngine(id: body.model, requestLogger: context.logger)
         let texts = body.prompts
         for (index, text) in texts.enumerated() {
             try GenerationRunner.checkSize(bytes: text.utf8.count, contextLength: engine.contextLength,

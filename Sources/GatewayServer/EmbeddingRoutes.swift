@@ -13,7 +13,7 @@ struct EmbeddingRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.input.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "input", what: "items")
-        let service = try await state.manager.embeddingService(id: body.model)
+        let service = try await state.manager.embeddingService(id: body.model, requestLogger: context.logger)
         let model = service.model
         if let dimensions = body.dimensions, dimensions > model.dimensions {
             throw APIError.invalidRequest(

@@ -51,7 +51,7 @@ private func chat(_ content: String = "Write a very long essay about the history
     return body.merging(extra) { $1 }
 }
 
-@Suite("Operations: regressions found as a new user, through the real server and models")
+@Suite("Operations: regressions found as a new user, through the real server and models", .serialized)
 struct OperationsRegressionTests {
     @Test("max_tokens at Int64.max and other integer edges are 400s, and the server lives on")
     func integerEdges() async throws {
@@ -137,7 +137,11 @@ struct OperationsRegressionTests {
             try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
             try Data(#"{"model": {"type": "llama", "decoder": {"filename": "missing.onnx"}}}"#.utf8)
                 .write(to: broken.appendingPathComponent("genai_config.json"))
-            try await makeApplication(makeConfiguration(modelsDirectory: folder.path)).test(.router) { client in
+            let sink = LogSink()
+            let logger = Logger(label: "test") { _ in sink }
+            let app = buildApplication(configuration: makeConfiguration(modelsDirectory: folder.path),
+                                       runtime: TestEnvironment.runtime, logger: logger)
+            try await app.test(.router) { client in
                 let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                     for _ in 0..<6 {
                         group.addTask {
@@ -156,6 +160,12 @@ struct OperationsRegressionTests {
                     #expect(envelope.error.message.contains("broken-chat"))
                     #expect(response.headers[.retryAfter] == "1")
                 }
+                // The request id reaches the core through the logger's metadata: the load failure is logged with
+                // the id of a request that asked for the model.
+                let ids = Set(responses.compactMap { $0.headers[.requestID] })
+                let failures = sink.entries.filter { $0.message.hasPrefix("cannot load broken-chat") }
+                #expect(!failures.isEmpty)
+                #expect(failures.allSatisfy { $0.metadata["hb.request.id"].map(ids.contains) == true })
             }
         }
     }
