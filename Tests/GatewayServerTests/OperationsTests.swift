@@ -43,6 +43,14 @@ private func waitForIdle(_ client: some TestClientProtocol, seconds: Double) asy
     return active
 }
 
+/// How many chat decode steps the process has run (`aigw_batch_size_count` for the default chat model).
+private func decodeSteps(_ client: some TestClientProtocol) async throws -> Double {
+    let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+    let prefix = #"aigw_batch_size_count{model="\#(chatModel)",provider="CPUExecutionProvider",kind="chat"} "#
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return 0 }
+    return Double(line.dropFirst(prefix.count)) ?? 0
+}
+
 private func chat(_ content: String = "Write a very long essay about the history of ships.", maxTokens: Int? = nil,
                   stream: Bool = false, extra: [String: Any] = [:]) -> [String: Any] {
     var body: [String: Any] = ["model": chatModel, "stream": stream, "temperature": 0.8,
@@ -124,6 +132,12 @@ struct OperationsRegressionTests {
                 during = try await activeGenerations(client)
             }
             #expect(during > 0, "the dropped requests should have started generating")
+            // Drop them once they are decoding (not while the generator is still being set up): the metrics count
+            // decode steps.
+            let before = try await decodeSteps(client)
+            for _ in 0..<500 where try await decodeSteps(client) < before + 5 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             for fd in sockets { close(fd) }
             let active = try await waitForIdle(client, seconds: 2)
             #expect(active == 0, "\(active) generations still running 2 s after their clients left")
