@@ -152,7 +152,7 @@ struct OperationsRegressionTests {
             try Data(#"{"model": {"type": "llama", "decoder": {"filename": "missing.onnx"}}}"#.utf8)
                 .write(to: broken.appendingPathComponent("genai_config.json"))
             let sink = LogSink()
-            let logger = Logger(label: "test") { _ in sink }
+            let logger = Logger(label: "test") { _ in sink.handler }
             let app = buildApplication(configuration: makeConfiguration(modelsDirectory: folder.path),
                                        runtime: TestEnvironment.runtime, logger: logger)
             try await app.test(.router) { client in
@@ -456,7 +456,7 @@ struct OperationsLimitsTests {
     func requestLogs() async throws {
         for logBodies in [false, true] {
             let sink = LogSink()
-            var logger = Logger(label: "test") { _ in sink }
+            var logger = Logger(label: "test") { _ in sink.handler }
             logger.logLevel = .info
             var configuration = makeConfiguration()
             configuration.logBodies = logBodies
@@ -509,8 +509,8 @@ final class LockedCounter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
-/// A log handler that keeps every entry, for asserting what the server logs.
-final class LogSink: LogHandler, @unchecked Sendable {
+/// Every log entry a `LogSink` handler (and its copies) received, shared between them.
+final class LogSink: @unchecked Sendable {
     struct Entry {
         let message: String
         let metadata: [String: String]
@@ -518,18 +518,10 @@ final class LogSink: LogHandler, @unchecked Sendable {
 
     private let lock = NSLock()
     private var stored: [Entry] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+    func append(_ entry: Entry) {
         lock.lock()
-        stored.append(Entry(message: event.message.description, metadata: merged))
+        stored.append(entry)
         lock.unlock()
     }
 
@@ -537,5 +529,24 @@ final class LogSink: LogHandler, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return stored
+    }
+
+    /// A handler writing into this sink; a value, as swift-log expects (each logger copy has its own metadata).
+    var handler: Handler { Handler(sink: self) }
+
+    struct Handler: LogHandler {
+        let sink: LogSink
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+            sink.append(Entry(message: event.message.description, metadata: merged))
+        }
     }
 }
