@@ -62,12 +62,18 @@ enum GenerationRunner {
         }
     }
 
-    /// Merges the events of several streams into one, tagged with their choice index. The merged stream holds at
-    /// most `limit` events for a consumer that does not read; past that every generation is stopped.
-    static func merge(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>], limit: Int)
-        -> AsyncThrowingStream<(Int, GenerationEvent), any Error>
-    {
-        let (merged, continuation) = AsyncThrowingStream<(Int, GenerationEvent), any Error>.makeStream(
+    /// What a merged stream carries: an event of choice `index`, or a tick of its clock.
+    enum MergedItem: Sendable {
+        case event(Int, GenerationEvent)
+        case tick
+    }
+
+    /// Merges the events of several streams into one, tagged with their choice index, with a `.tick` every
+    /// `tickEvery` (none when nil) so its reader can keep an idle connection alive and watch a deadline. The merged
+    /// stream holds at most `limit` items for a consumer that does not read; past that every generation is stopped.
+    static func merge(_ streams: [AsyncThrowingStream<GenerationEvent, any Error>], limit: Int,
+                      tickEvery interval: Duration? = nil) -> AsyncThrowingStream<MergedItem, any Error> {
+        let (merged, continuation) = AsyncThrowingStream<MergedItem, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(max(1, limit)))
         let overflow = LockedValue(false)
         let task = Task {
@@ -76,7 +82,7 @@ enum GenerationRunner {
                     for (index, stream) in streams.enumerated() {
                         group.addTask {
                             for try await event in stream {
-                                if case .dropped = continuation.yield((index, event)) {
+                                if case .dropped = continuation.yield(.event(index, event)) {
                                     // Cancel this reader: its next `next()` terminates the generation's stream,
                                     // which stops the generation before its next token.
                                     overflow.withLock { $0 = true }
@@ -100,7 +106,17 @@ enum GenerationRunner {
                 continuation.finish()
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
+        let ticker = Task {
+            guard let interval else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if case .terminated = continuation.yield(.tick) { return }
+            }
+        }
+        continuation.onTermination = { _ in
+            task.cancel()
+            ticker.cancel()
+        }
         return merged
     }
 

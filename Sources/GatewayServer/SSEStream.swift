@@ -21,12 +21,6 @@ enum SSEStream {
         var bufferLimit = 1024
     }
 
-    /// What the writer waits for: an event of a generation, or a tick of the keep-alive clock.
-    private enum Item: Sendable {
-        case event(Int, GenerationEvent)
-        case tick
-    }
-
     static func response(
         headers: HTTPFields,
         streams: [AsyncThrowingStream<GenerationEvent, any Error>],
@@ -41,9 +35,9 @@ enum SSEStream {
         headers[.cacheControl] = "no-cache"
         headers[.init("X-Accel-Buffering")!] = "no"
         let body = ResponseBody { writer in
-            let items = withTicks(GenerationRunner.merge(streams, limit: settings.bufferLimit),
-                                  every: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil),
-                                  limit: settings.bufferLimit)
+            let items = GenerationRunner.merge(
+                streams, limit: settings.bufferLimit,
+                tickEvery: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil))
             func send(_ bytes: [UInt8]) async throws {
                 do {
                     try await writer.write(ByteBuffer(bytes: bytes))
@@ -102,37 +96,4 @@ enum SSEStream {
 
     /// A write to the client failed: the connection is gone.
     private struct WriteFailed: Error {}
-
-    /// The merged events with a `.tick` every `interval` (none when nil); ends when the events end. Holds at most
-    /// `limit` items for a writer that cannot write; past that the generations are stopped.
-    private static func withTicks(_ events: AsyncThrowingStream<(Int, GenerationEvent), any Error>,
-                                  every interval: Duration?, limit: Int) -> AsyncThrowingStream<Item, any Error> {
-        let (items, continuation) = AsyncThrowingStream<Item, any Error>.makeStream(
-            bufferingPolicy: .bufferingOldest(max(2, limit)))
-        let pump = Task {
-            do {
-                for try await (index, event) in events {
-                    if case .dropped = continuation.yield(.event(index, event)) {
-                        throw ServingError(.consumerTooSlow,
-                                           "The client read too slowly: \(limit) events were waiting; generation stopped")
-                    }
-                }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        let ticker = Task {
-            guard let interval else { return }
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if case .terminated = continuation.yield(.tick) { return }
-            }
-        }
-        continuation.onTermination = { _ in
-            pump.cancel()
-            ticker.cancel()
-        }
-        return items
-    }
 }
