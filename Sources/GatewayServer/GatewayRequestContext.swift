@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Hummingbird
 import NIOCore
 
@@ -20,9 +21,8 @@ public struct GatewayRequestContext: RequestContext {
 
 /// Facts about one request that its handler fills in and the log middleware reads, possibly after the handler
 /// returned (a stream's tokens are known only when it ends).
-final class RequestInfo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values = Values()
+final class RequestInfo: Sendable {
+    private let values = LockedValue(Values())
 
     struct Values {
         var model: String?
@@ -33,14 +33,8 @@ final class RequestInfo: @unchecked Sendable {
     }
 
     func update(_ change: (inout Values) -> Void) {
-        lock.lock()
-        change(&values)
-        lock.unlock()
+        values.withLock(change)
     }
 
-    var snapshot: Values {
-        lock.lock()
-        defer { lock.unlock() }
-        return values
-    }
+    var snapshot: Values { values.withLock { $0 } }
 }

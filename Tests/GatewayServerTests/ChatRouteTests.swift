@@ -47,12 +47,6 @@ private struct GenAIReference: Decodable {
 
 private let chatModel = "smollm2-135m-instruct"
 
-private func postJSON(_ client: some TestClientProtocol, _ uri: String, _ json: Any) async throws -> TestResponse {
-    let data = try JSONSerialization.data(withJSONObject: json)
-    return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
-                                    body: ByteBuffer(bytes: data))
-}
-
 /// The `data:` payloads of an SSE body, in order.
 private func sseEvents(_ body: ByteBuffer) -> [String] {
     String(buffer: body).components(separatedBy: "\n\n").filter { !$0.isEmpty }.map {

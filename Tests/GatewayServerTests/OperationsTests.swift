@@ -15,15 +15,7 @@ import Glibc
 private let chatModel = "smollm2-135m-instruct"
 private let embeddingModel = "all-minilm-l6-v2"
 
-private func post(_ client: some TestClientProtocol, _ uri: String, _ json: Any,
-                  headers: HTTPFields = [:]) async throws -> TestResponse {
-    let data = try JSONSerialization.data(withJSONObject: json)
-    var all = headers
-    all[.contentType] = "application/json"
-    return try await client.execute(uri: uri, method: .post, headers: all, body: ByteBuffer(bytes: data))
-}
-
-private func post(_ client: some TestClientProtocol, _ uri: String, raw: String) async throws -> TestResponse {
+private func postRaw(_ client: some TestClientProtocol, _ uri: String, raw: String) async throws -> TestResponse {
     try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
                              body: ByteBuffer(string: raw))
 }
@@ -65,19 +57,19 @@ struct OperationsRegressionTests {
     func integerEdges() async throws {
         try await makeApplication().test(.router) { client in
             for value in ["9223372036854775807", "9223372036854775806", "4294967296", "2147483648"] {
-                let response = try await post(client, "/v1/chat/completions", raw: """
+                let response = try await postRaw(client, "/v1/chat/completions", raw: """
                     {"model":"\(chatModel)","max_tokens":\(value),"messages":[{"role":"user","content":"hi"}]}
                     """)
                 try expectErrorEnvelope(response, status: .badRequest, type: "invalid_request_error",
                                         param: "max_tokens", code: "context_length_exceeded")
-                let completion = try await post(client, "/v1/completions", raw: """
+                let completion = try await postRaw(client, "/v1/completions", raw: """
                     {"model":"\(chatModel)","max_tokens":\(value),"prompt":"hi"}
                     """)
                 try expectErrorEnvelope(completion, status: .badRequest, type: "invalid_request_error",
                                         param: "max_tokens", code: "context_length_exceeded")
             }
             for value in ["9223372036854775808", "-9223372036854775808", "1e308", "1.5"] {
-                let response = try await post(client, "/v1/chat/completions", raw: """
+                let response = try await postRaw(client, "/v1/chat/completions", raw: """
                     {"model":"\(chatModel)","max_tokens":\(value),"messages":[{"role":"user","content":"hi"}]}
                     """)
                 #expect(response.status == .badRequest, "max_tokens \(value): \(String(buffer: response.body))")
@@ -102,13 +94,13 @@ struct OperationsRegressionTests {
                 ("/v1/embeddings", #"{"model":"\#(embeddingModel)","input":"a","user":"\u0000"}"#, "user"),
             ]
             for (uri, body, param) in cases {
-                let response = try await post(client, uri, raw: body)
+                let response = try await postRaw(client, uri, raw: body)
                 try expectErrorEnvelope(response, status: .badRequest, type: "invalid_request_error", param: param,
                                         code: "invalid_value")
             }
             // An escaped backslash before "u0000" is ordinary text, not NUL.
-            let text = try await post(client, "/v1/embeddings",
-                                      raw: #"{"model":"\#(embeddingModel)","input":"back\\u0000slash"}"#)
+            let text = try await postRaw(client, "/v1/embeddings",
+                                         raw: #"{"model":"\#(embeddingModel)","input":"back\\u0000slash"}"#)
             #expect(text.status == .ok, "\(String(buffer: text.body))")
         }
     }
@@ -119,7 +111,7 @@ struct OperationsRegressionTests {
         configuration.maxParallelGenerations = 10
         try await makeApplication(configuration).test(.live) { client in
             let port = try #require(client.port)
-            let warm = try await post(client, "/v1/chat/completions", chat(maxTokens: 2))
+            let warm = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2))
             #expect(warm.status == .ok)
             let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 3000)))
             var sockets: [Int32] = []
@@ -159,7 +151,7 @@ struct OperationsRegressionTests {
                 let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                     for _ in 0..<6 {
                         group.addTask {
-                            try await post(client, "/v1/chat/completions", [
+                            try await postJSON(client, "/v1/chat/completions", [
                                 "model": "broken-chat", "messages": [["role": "user", "content": "hi"]],
                             ])
                         }
@@ -193,7 +185,7 @@ struct OperationsRegressionTests {
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for _ in 0..<12 {
                     group.addTask {
-                        let response = try await post(client, "/v1/embeddings", ["model": embeddingModel, "input": texts])
+                        let response = try await postJSON(client, "/v1/embeddings", ["model": embeddingModel, "input": texts])
                         if response.status == .tooManyRequests {
                             try expectErrorEnvelope(response, status: .tooManyRequests, type: "rate_limit_error",
                                                     code: "rate_limit_exceeded")
@@ -243,7 +235,7 @@ struct OperationsRegressionTests {
 
     @Test("merging streams: a consumer that does not read stops every producer past the limit")
     func mergeIsBounded() async throws {
-        let stopped = LockedCounter()
+        let stopped = LockedValue(0)
         let streams = (0..<2).map { _ in
             AsyncThrowingStream<GenerationEvent, any Error> { continuation in
                 let task = Task {
@@ -255,13 +247,13 @@ struct OperationsRegressionTests {
                 }
                 continuation.onTermination = { _ in
                     task.cancel()
-                    stopped.increment()
+                    stopped.withLock { $0 += 1 }
                 }
             }
         }
         let merged = GenerationRunner.merge(streams, limit: 16)
-        for _ in 0..<500 where stopped.value < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(stopped.value == 2, "both producers should be stopped once 16 events wait")
+        for _ in 0..<500 where stopped.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(stopped.withLock { $0 } == 2, "both producers should be stopped once 16 events wait")
         var count = 0
         await #expect(throws: ServingError.self) { for try await _ in merged { count += 1 } }
         #expect(count == 16)
@@ -272,14 +264,14 @@ struct OperationsRegressionTests {
         try await makeApplication().test(.router) { client in
             let text = String(repeating: "a", count: 15 << 20)
             let started = ContinuousClock.now
-            let response = try await post(client, "/v1/completions", ["model": chatModel, "prompt": text])
+            let response = try await postJSON(client, "/v1/completions", ["model": chatModel, "prompt": text])
             try expectErrorEnvelope(response, status: .badRequest, type: "invalid_request_error", param: "prompt",
                                     code: "context_length_exceeded")
-            let chatResponse = try await post(client, "/v1/chat/completions", chat(text))
+            let chatResponse = try await postJSON(client, "/v1/chat/completions", chat(text))
             try expectErrorEnvelope(chatResponse, status: .badRequest, type: "invalid_request_error",
                                     param: "messages", code: "context_length_exceeded")
             #expect(ContinuousClock.now - started < .seconds(20))
-            let tooLarge = try await post(client, "/v1/completions",
+            let tooLarge = try await postJSON(client, "/v1/completions",
                                           ["model": chatModel, "prompt": String(repeating: "a", count: 17 << 20)])
             try expectErrorEnvelope(tooLarge, status: .contentTooLarge, type: "invalid_request_error")
         }
@@ -294,22 +286,22 @@ struct OperationsLimitsTests {
         configuration.maxTokensLimit = 6
         configuration.maxInputsPerRequest = 3
         try await makeApplication(configuration).test(.router) { client in
-            let over = try await post(client, "/v1/chat/completions", chat(maxTokens: 7))
+            let over = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 7))
             try expectErrorEnvelope(over, status: .badRequest, type: "invalid_request_error", param: "max_tokens",
                                     code: "invalid_value")
-            let capped = try await post(client, "/v1/chat/completions", chat())
+            let capped = try await postJSON(client, "/v1/chat/completions", chat())
             #expect(capped.status == .ok)
             let usage = try #require(try jsonObject(capped.body)["usage"] as? [String: Any])
             let tokens = try #require(usage["completion_tokens"] as? Int)
             #expect(tokens >= 1 && tokens <= 6)
             let messages = (0..<4).map { ["role": $0 % 2 == 0 ? "user" : "assistant", "content": "m\($0)"] }
-            let many = try await post(client, "/v1/chat/completions", ["model": chatModel, "messages": messages])
+            let many = try await postJSON(client, "/v1/chat/completions", ["model": chatModel, "messages": messages])
             try expectErrorEnvelope(many, status: .badRequest, type: "invalid_request_error", param: "messages",
                                     code: "too_many_items")
-            let inputs = try await post(client, "/v1/embeddings", ["model": embeddingModel, "input": ["a", "b", "c", "d"]])
+            let inputs = try await postJSON(client, "/v1/embeddings", ["model": embeddingModel, "input": ["a", "b", "c", "d"]])
             try expectErrorEnvelope(inputs, status: .badRequest, type: "invalid_request_error", param: "input",
                                     code: "too_many_items")
-            let prompts = try await post(client, "/v1/completions", ["model": chatModel, "prompt": ["a", "b", "c", "d"]])
+            let prompts = try await postJSON(client, "/v1/completions", ["model": chatModel, "prompt": ["a", "b", "c", "d"]])
             try expectErrorEnvelope(prompts, status: .badRequest, type: "invalid_request_error", param: "prompt",
                                     code: "too_many_items")
         }
@@ -321,10 +313,10 @@ struct OperationsLimitsTests {
         configuration.requestTimeoutSeconds = 1.5
         configuration.sseKeepAliveSeconds = 0
         try await makeApplication(configuration).test(.router) { client in
-            _ = try await post(client, "/v1/chat/completions", chat(maxTokens: 1))
-            let slow = try await post(client, "/v1/chat/completions", chat(maxTokens: 5000))
+            _ = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 1))
+            let slow = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 5000))
             try expectErrorEnvelope(slow, status: .requestTimeout, type: "timeout_error", code: "timeout")
-            let stream = try await post(client, "/v1/chat/completions", chat(maxTokens: 5000, stream: true))
+            let stream = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 5000, stream: true))
             let text = String(buffer: stream.body)
             #expect(text.contains(#""code":"timeout""#), "\(text.suffix(300))")
             #expect(text.hasSuffix("data: [DONE]\n\n"))
@@ -339,9 +331,9 @@ struct OperationsLimitsTests {
         configuration.maxParallelGenerations = 1
         configuration.maxBatchSize = 1
         try await makeApplication(configuration).test(.router) { client in
-            async let long = post(client, "/v1/chat/completions", chat(maxTokens: 150, extra: ["seed": 1]))
+            async let long = postJSON(client, "/v1/chat/completions", chat(maxTokens: 150, extra: ["seed": 1]))
             try await Task.sleep(for: .milliseconds(300))
-            let waiting = try await post(client, "/v1/chat/completions", chat(maxTokens: 2, stream: true))
+            let waiting = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2, stream: true))
             let text = String(buffer: waiting.body)
             #expect(text.hasPrefix("data: "), "the role chunk comes first")
             #expect(text.contains(": keep-alive\n\n"), "\(text.prefix(400))")
@@ -370,9 +362,9 @@ struct OperationsLimitsTests {
                                                          headers: [HTTPField.Name("x-api-key")!: "sk-one"])
                 #expect(anthropic.status == .ok)
             }
-            let refused = try await post(client, "/v1/embeddings", ["model": embeddingModel, "input": "a"])
+            let refused = try await postJSON(client, "/v1/embeddings", ["model": embeddingModel, "input": "a"])
             #expect(refused.status == .unauthorized)
-            let accepted = try await post(client, "/v1/embeddings", ["model": embeddingModel, "input": "a"],
+            let accepted = try await postJSON(client, "/v1/embeddings", ["model": embeddingModel, "input": "a"],
                                           headers: [.authorization: "Bearer sk-one"])
             #expect(accepted.status == .ok)
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
@@ -424,9 +416,9 @@ struct OperationsLimitsTests {
     @Test("/metrics: Prometheus text with requests by route and status, tokens, TTFT and queue labelled by model")
     func metrics() async throws {
         try await makeApplication().test(.router) { client in
-            let response = try await post(client, "/v1/chat/completions", chat(maxTokens: 3))
+            let response = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 3))
             #expect(response.status == .ok)
-            let embedded = try await post(client, "/v1/embeddings", ["model": embeddingModel, "input": ["a", "b"]])
+            let embedded = try await postJSON(client, "/v1/embeddings", ["model": embeddingModel, "input": ["a", "b"]])
             #expect(embedded.status == .ok)
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)
@@ -462,9 +454,9 @@ struct OperationsLimitsTests {
             configuration.logBodies = logBodies
             let app = buildApplication(configuration: configuration, runtime: TestEnvironment.runtime, logger: logger)
             try await app.test(.router) { client in
-                let response = try await post(client, "/v1/chat/completions", chat("SECRET-PROMPT", maxTokens: 2))
+                let response = try await postJSON(client, "/v1/chat/completions", chat("SECRET-PROMPT", maxTokens: 2))
                 #expect(response.status == .ok)
-                let streamed = try await post(client, "/v1/chat/completions",
+                let streamed = try await postJSON(client, "/v1/chat/completions",
                                               chat("SECRET-PROMPT", maxTokens: 2, stream: true))
                 #expect(streamed.status == .ok)
             }
@@ -499,14 +491,6 @@ struct OperationsLimitsTests {
             #expect(documented == served)
         }
     }
-}
-
-/// A counter shared with `@Sendable` closures.
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
 /// Every log entry a `LogSink` handler (and its copies) received, shared between them.

@@ -67,6 +67,15 @@ func makeApplication(_ configuration: GatewayConfiguration = makeConfiguration()
                             logger: TestEnvironment.logger)
 }
 
+/// POSTs `json` (serialised with JSONSerialization) to `uri` as `application/json`, with any extra `headers`.
+func postJSON(_ client: some TestClientProtocol, _ uri: String, _ json: Any,
+              headers: HTTPFields = [:]) async throws -> TestResponse {
+    let data = try JSONSerialization.data(withJSONObject: json)
+    var all = headers
+    all[.contentType] = "application/json"
+    return try await client.execute(uri: uri, method: .post, headers: all, body: ByteBuffer(bytes: data))
+}
+
 /// Decodes OpenAI's error envelope from a response body.
 func decodeError(_ buffer: ByteBuffer) throws -> ErrorEnvelope {
     try JSONDecoder().decode(ErrorEnvelope.self, from: Data(buffer: buffer))

@@ -120,24 +120,17 @@ final class Unowned: @unchecked Sendable {
 
 /// A one-way flag that stops a generation before its next token: set when its consumer goes away (the row ends
 /// silently) or when the server stops generations at the end of a shutdown's grace (the row ends as `length`).
-final class StopFlag: @unchecked Sendable {
+final class StopFlag: Sendable {
     enum Reason: Sendable { case consumerGone, shutdown }
 
-    private let lock = NSLock()
-    private var stoppedFor: Reason?
+    private let stoppedFor = LockedValue<Reason?>(nil)
 
     /// Sets the flag; the first reason wins.
     func set(_ reason: Reason = .consumerGone) {
-        lock.lock()
-        if stoppedFor == nil { stoppedFor = reason }
-        lock.unlock()
+        stoppedFor.withLock { if $0 == nil { $0 = reason } }
     }
 
-    var reason: Reason? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stoppedFor
-    }
+    var reason: Reason? { stoppedFor.withLock { $0 } }
 
     var isSet: Bool { reason != nil }
 }
