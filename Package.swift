@@ -31,6 +31,14 @@ let package = Package(
                 "Tokenizers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "HubPull",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -42,6 +50,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 "OpenAIAPI",
+                "HubPull",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -56,6 +65,7 @@ let package = Package(
             dependencies: [
                 "GatewayServer",
                 "GatewayCore",
+                "HubPull",
                 "ONNXRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -70,6 +80,7 @@ let package = Package(
             dependencies: ["GatewayCore", "ONNXRuntime", "Tokenizers"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "HubPullTests", dependencies: ["HubPull"]),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI", "GatewayCore"]),
         .testTarget(
             name: "GatewayServerTests",

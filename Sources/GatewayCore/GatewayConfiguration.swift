@@ -37,8 +37,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var batchWindowMilliseconds: Double = 10
     /// Generations that may wait for a slot; beyond that a request gets 429 with Retry-After.
     public var maxQueuedGenerations: Int = 64
-    /// Load the embedding models at start instead of on first use.
-    public var preloadModels: Bool = true
+    /// Models (ids or aliases; `*` for all) loaded at start; the others load on first use.
+    public var preload: [String] = []
+    /// How much memory loaded models may take; idle ones are unloaded (least recently used first) to make room.
+    public var memoryBudget: MemoryBudget = .standard
+    /// How long a model stays loaded after its last request, unless its settings or a request say otherwise.
+    public var keepAlive: KeepAlive = .standard
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
     /// `text` (one human-readable line per event) or `json` (one JSON object per line).

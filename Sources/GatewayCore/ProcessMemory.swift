@@ -23,4 +23,14 @@ public enum ProcessMemory {
         guard let total = values["MemTotal"], total > 0, let available = values["MemAvailable"] else { return 0 }
         return ((total - available) / total * 1000).rounded() / 10
     }
+
+    /// Physical memory in bytes, or the cgroup's memory limit when that is lower.
+    public static func physicalBytes() -> Int {
+        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+           let limit = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit > 0 {
+            return min(physical, limit)
+        }
+        return physical
+    }
 }

@@ -28,15 +28,22 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
         case timedOut = "timeout"
         /// A failure inside the engine that no input explains.
         case engineFailure = "engine_failure"
+        /// The model cannot be unloaded now: requests are using it, or it is loading.
+        case modelInUse = "model_in_use"
+        /// The model does not fit the memory budget, even after unloading every idle model.
+        case insufficientMemory = "insufficient_memory"
     }
 
     public let code: Code
     /// A human-readable explanation, safe to show to a client.
     public let message: String
+    /// When a retry can succeed, after how many seconds (reported as `Retry-After`); nil: the edge's default.
+    public let retryAfterSeconds: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -47,8 +47,9 @@ public func buildGateway(configuration: GatewayConfiguration, runtime: Inference
         services: [ModelManagerService(manager: state.manager)],
         logger: logger
     )
-    if configuration.preloadModels {
-        app.beforeServerStarts { await state.manager.preload() }
+    if !configuration.preload.isEmpty {
+        let names = configuration.preload
+        app.beforeServerStarts { await state.manager.preload(names) }
     }
     let grace = ShutdownGraceService(manager: state.manager, grace: configuration.shutdownGraceSeconds,
                                      logger: logger)
@@ -82,6 +83,12 @@ func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
     let models = ModelRoutes(state: state)
     router.get("/v1/models") { _, _ in models.list() }
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }
+    router.post("/v1/models/{id}/load") { request, context in
+        try await models.load(id: context.parameters.require("id"), request: request, context: context)
+    }
+    router.post("/v1/models/{id}/unload") { request, context in
+        try await models.unload(id: context.parameters.require("id"), request: request, context: context)
+    }
     let embeddings = EmbeddingRoutes(state: state)
     router.post("/v1/embeddings") { request, context in try await embeddings.create(request, context: context) }
     let chat = ChatRoutes(state: state)
@@ -99,6 +106,8 @@ extension RouteTable {
         routes.add(.get, "/openapi.json")
         routes.add(.get, "/v1/models")
         routes.add(.get, "/v1/models/{id}")
+        routes.add(.post, "/v1/models/{id}/load")
+        routes.add(.post, "/v1/models/{id}/unload")
         routes.add(.post, "/v1/embeddings")
         routes.add(.post, "/v1/chat/completions")
         routes.add(.post, "/v1/completions")

@@ -14,7 +14,10 @@ struct ChatRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.messages.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "messages", what: "messages")
-        let engine = try await state.manager.chatEngine(id: body.model, requestLogger: context.logger)
+        let lease = try await state.manager.chatEngine(id: body.model, keepAlive: body.keepAlive,
+                                                       requestLogger: context.logger)
+        let engine = lease.value
+        let modelID = lease.entry.id
         let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content) }
         try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
                                        contextLength: engine.contextLength, param: "messages")
@@ -23,8 +26,10 @@ struct ChatRoutes: Sendable {
             try await BlockingWork.run { try engine.promptTokens(messages: messages) }
         }
         var parameters = body.generationParameters()
+        let defaults = lease.entry.settings.defaults
+        parameters.apply(defaults)
         parameters.maxTokens = try GenerationRunner.budget(
-            promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
+            promptTokens: prompt.count, maxTokens: body.maxTokens ?? defaults.maxTokens, contextLength: engine.contextLength,
             limit: state.configuration.maxTokensLimit, param: "messages", maxTokensParam: body.maxTokensParam)
         context.info.update { $0.promptTokens = prompt.count }
         let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
@@ -38,10 +43,11 @@ struct ChatRoutes: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
         guard body.stream else {
+            defer { lease.release() }
             let choices = try await GenerationRunner.gather(streams, metrics: metrics, start: start)
             GenerationRunner.record(choices, info: context.info, logBodies: state.configuration.logBodies)
             let response = ChatCompletionResponse(
-                id: id, created: created, model: body.model,
+                id: id, created: created, model: modelID,
                 choices: choices.map {
                     .init(content: $0.text, logprobs: body.logprobs ? $0.logprobs : nil, finishReason: $0.finishReason)
                 },
@@ -50,12 +56,13 @@ struct ChatRoutes: Sendable {
                 systemFingerprint: fingerprint)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
         }
-        let writer = ChatCompletionChunkWriter(id: id, created: created, model: body.model,
+        let writer = ChatCompletionChunkWriter(id: id, created: created, model: modelID,
                                                systemFingerprint: fingerprint, includeUsage: body.includeUsage,
                                                logprobs: body.logprobs)
         let count = body.n
         return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage,
-                                  settings: streamSettings(context: context, metrics: metrics, start: start)) { chunks in
+                                  settings: streamSettings(context: context, metrics: metrics, start: start,
+                                                           lease: lease)) { chunks in
             for index in 0..<count { chunks.append(writer.roleChunk(index: index)) }
         } event: { index, event in
             writer.chunk(for: event, index: index)
@@ -70,7 +77,10 @@ struct ChatRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.prompts.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "prompt", what: "prompts")
-        let engine = try await state.manager.chatEngine(id: body.model, requestLogger: context.logger)
+        let lease = try await state.manager.chatEngine(id: body.model, keepAlive: body.keepAlive,
+                                                       requestLogger: context.logger)
+        let engine = lease.value
+        let modelID = lease.entry.id
         let texts = body.prompts
         for (index, text) in texts.enumerated() {
             try GenerationRunner.checkSize(bytes: text.utf8.count, contextLength: engine.contextLength,
@@ -81,9 +91,12 @@ struct ChatRoutes: Sendable {
             try await BlockingWork.run { try texts.map { try engine.promptTokens(text: $0) } }
         }
         var parameters = body.generationParameters()
+        let defaults = lease.entry.settings.defaults
+        parameters.apply(defaults)
         let limit = state.configuration.maxTokensLimit
-        // Without max_tokens the legacy default of 16 gives way to a lower server limit.
-        let maxTokens = body.maxTokensGiven || limit == 0 ? body.maxTokens : min(body.maxTokens, limit)
+        // Without max_tokens the model's default, else the legacy 16, gives way to a lower server limit.
+        let asked = body.maxTokensGiven ? body.maxTokens : (defaults.maxTokens ?? body.maxTokens)
+        let maxTokens = body.maxTokensGiven || limit == 0 ? asked : min(asked, limit)
         for (index, prompt) in prompts.enumerated() {
             parameters.maxTokens = try GenerationRunner.budget(
                 promptTokens: prompt.count, maxTokens: maxTokens, contextLength: engine.contextLength,
@@ -108,10 +121,11 @@ struct ChatRoutes: Sendable {
         headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
         let logprobs = body.logprobs != nil
         guard body.stream else {
+            defer { lease.release() }
             let choices = try await GenerationRunner.gather(streams, metrics: metrics, start: start)
             GenerationRunner.record(choices, info: context.info, logBodies: state.configuration.logBodies)
             let response = CompletionResponse(
-                id: id, created: created, model: body.model,
+                id: id, created: created, model: modelID,
                 choices: choices.enumerated().map { index, choice in
                     .init(text: echoes[index] + choice.text, logprobs: logprobs ? choice.logprobs : nil,
                           textOffset: echoes[index].unicodeScalars.count, finishReason: choice.finishReason)
@@ -121,11 +135,12 @@ struct ChatRoutes: Sendable {
                 systemFingerprint: fingerprint)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
         }
-        let writer = CompletionChunkWriter(id: id, created: created, model: body.model, systemFingerprint: fingerprint,
+        let writer = CompletionChunkWriter(id: id, created: created, model: modelID, systemFingerprint: fingerprint,
                                            includeUsage: body.includeUsage, logprobs: logprobs)
         let offsets = OffsetTracker(echoes: echoes)
         return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage,
-                                  settings: streamSettings(context: context, metrics: metrics, start: start)) { chunks in
+                                  settings: streamSettings(context: context, metrics: metrics, start: start,
+                                                           lease: lease)) { chunks in
             for (index, echo) in echoes.enumerated() where !echo.isEmpty {
                 chunks.append(writer.textChunk(index: index, text: echo))
             }
@@ -140,8 +155,8 @@ struct ChatRoutes: Sendable {
 
 extension ChatRoutes {
     /// How a stream of this request is written: keep-alive interval, deadline, metrics and the log line's facts.
-    func streamSettings(context: GatewayRequestContext, metrics: GenerationMetrics, start: ContinuousClock.Instant)
-        -> SSEStream.Settings
+    func streamSettings(context: GatewayRequestContext, metrics: GenerationMetrics, start: ContinuousClock.Instant,
+                        lease: ModelLease<ChatEngine>) -> SSEStream.Settings
     {
         let configuration = state.configuration
         return SSEStream.Settings(
@@ -149,7 +164,7 @@ extension ChatRoutes {
             deadline: configuration.requestTimeoutSeconds > 0
                 ? start + .milliseconds(Int64(configuration.requestTimeoutSeconds * 1000)) : nil,
             metrics: metrics, start: start, info: context.info, logBodies: configuration.logBodies,
-            logger: context.logger, bufferLimit: configuration.streamBufferEvents)
+            logger: context.logger, bufferLimit: configuration.streamBufferEvents, onFinish: { lease.release() })
     }
 
     /// Messages as one text for the log (only with `log_bodies`).

@@ -48,8 +48,12 @@ public enum ConfigurationLoader {
             help: "how long a chat request waits for others to join its wave, ms (10)"),
         Key(file: "max_queued_generations", environment: "AIGW_MAX_QUEUED_GENERATIONS",
             flag: "--max-queued-generations", help: "chat generations waiting for a slot before 429 (64)"),
-        Key(file: "preload_models", environment: "AIGW_PRELOAD_MODELS", flag: "--preload-models",
-            help: "load embedding models at start rather than on first use (true)"),
+        Key(file: "preload", environment: "AIGW_PRELOAD", flag: "--preload",
+            help: "models loaded at start, comma separated ids or aliases, * for all (none: load on first use)"),
+        Key(file: "memory_budget", environment: "AIGW_MEMORY_BUDGET", flag: "--memory-budget",
+            help: "memory loaded models may take: bytes, a size such as 8GiB, or a percent of RAM (80%)"),
+        Key(file: "keep_alive", environment: "AIGW_KEEP_ALIVE", flag: "--keep-alive",
+            help: "how long an idle model stays loaded: seconds, a duration such as 5m, -1 = for ever (5m)"),
         Key(file: "log_level", environment: "AIGW_LOG_LEVEL", flag: "--log-level",
             help: "trace, debug, info, notice, warning, error or critical (info)"),
         Key(file: "log_format", environment: "AIGW_LOG_FORMAT", flag: "--log-format",
@@ -189,7 +193,26 @@ public enum ConfigurationLoader {
             }
             configuration.embeddingBatchWaitMilliseconds = number
         case "embedding_truncate": configuration.embeddingTruncate = try boolean()
-        case "preload_models": configuration.preloadModels = try boolean()
+        case "preload":
+            let names = list()
+            if let bad = names.first(where: { $0 != "*" && !ModelCatalog.isValidName($0) }) {
+                throw ConfigurationError("\(source): 'preload' has '\(bad)', which is not a model id or alias")
+            }
+            configuration.preload = names
+        case "memory_budget":
+            guard let budget = MemoryBudget.parse(value) else {
+                throw ConfigurationError(
+                    "\(source): 'memory_budget' must be bytes (at least 1 MiB), a size such as 8GiB or 512MiB, or a "
+                        + "percent of physical memory such as 80%, got '\(value)'")
+            }
+            configuration.memoryBudget = budget
+        case "keep_alive":
+            guard let keepAlive = KeepAlive.parse(value) else {
+                throw ConfigurationError(
+                    "\(source): 'keep_alive' must be seconds, a duration such as 5m or 1h30m, -1 (for ever) or 0 "
+                        + "(unload when idle), got '\(value)'")
+            }
+            configuration.keepAlive = keepAlive
         case "max_parallel_generations": configuration.maxParallelGenerations = try integer(in: 1...256)
         case "max_batch_size": configuration.maxBatchSize = try integer(in: 1...256)
         case "batch_window_ms":

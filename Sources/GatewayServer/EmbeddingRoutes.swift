@@ -13,7 +13,10 @@ struct EmbeddingRoutes: Sendable {
         context.info.update { $0.model = body.model }
         try GenerationRunner.checkCount(body.input.count, limit: state.configuration.maxInputsPerRequest,
                                         param: "input", what: "items")
-        let service = try await state.manager.embeddingService(id: body.model, requestLogger: context.logger)
+        let lease = try await state.manager.embeddingService(id: body.model, keepAlive: body.keepAlive,
+                                                             requestLogger: context.logger)
+        defer { lease.release() }
+        let service = lease.value
         let model = service.model
         if let dimensions = body.dimensions, dimensions > model.dimensions {
             throw APIError.invalidRequest(
@@ -35,7 +38,7 @@ struct EmbeddingRoutes: Sendable {
                 VectorMath.normalize(&vectors[index])
             }
         }
-        let response = EmbeddingResponse(model: body.model, vectors: vectors,
+        let response = EmbeddingResponse(model: lease.entry.id, vectors: vectors,
                                          promptTokens: promptTokens,
                                          base64: body.encodingFormat == .base64)
         return Response(status: .ok, headers: [.contentType: "application/json"],

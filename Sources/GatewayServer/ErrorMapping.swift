@@ -32,10 +32,18 @@ enum ErrorMapping {
         case .chatTemplateFailed: return APIError(.invalidRequest, error.message, param: "messages", code: code)
         case .consumerTooSlow: return APIError(.invalidRequest, error.message, code: code)
         case .queueFull: return APIError(.rateLimited, error.message, code: "rate_limit_exceeded")
-        case .runtimeUnavailable, .modelLoadFailed, .shuttingDown: return APIError(.unavailable, error.message, code: code)
+        case .runtimeUnavailable, .modelLoadFailed, .shuttingDown:
+            var mapped = APIError(.unavailable, error.message, code: code)
+            mapped.retryAfterSeconds = error.retryAfterSeconds
+            return mapped
         case .timedOut: return APIError(.timeout, error.message, code: code)
         case .engineFailure:
             return APIError(.internal, "The server had an error while processing your request", code: code)
+        case .modelInUse: return APIError(.conflict, error.message, param: "model", code: code)
+        case .insufficientMemory:
+            var mapped = APIError(.unavailable, error.message, code: code)
+            mapped.retryAfterSeconds = error.retryAfterSeconds
+            return mapped
         }
     }
 
@@ -56,6 +64,7 @@ enum ErrorMapping {
         case .invalidRequest: .badRequest
         case .authentication: .unauthorized
         case .notFound: .notFound
+        case .conflict: .conflict
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
@@ -69,7 +78,7 @@ enum ErrorMapping {
     /// OpenAI's `type` of each kind.
     static func type(_ kind: APIError.Kind) -> String {
         switch kind {
-        case .invalidRequest, .notFound, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType:
+        case .invalidRequest, .notFound, .conflict, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType:
             "invalid_request_error"
         case .authentication: "authentication_error"
         case .rateLimited: "rate_limit_error"
@@ -93,7 +102,9 @@ enum ErrorMapping {
     /// The error response: status, envelope, and `Retry-After` where a retry can succeed.
     static func response(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if error.kind == .rateLimited || error.kind == .unavailable { headers[.retryAfter] = "1" }
+        if error.kind == .rateLimited || error.kind == .unavailable {
+            headers[.retryAfter] = String(max(1, error.retryAfterSeconds ?? 1))
+        }
         return Response(status: status(error.kind), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: envelope(error).jsonBytes())))
     }

@@ -3,13 +3,13 @@ import GatewayCore
 import Logging
 import ONNXRuntime
 
-/// What every route shares: the configuration, the runtime libraries, the model catalog and the start time.
+/// What every route shares: the configuration, the runtime libraries, the model manager (which owns the catalog)
+/// and the start time.
 public final class GatewayState: Sendable {
     public static let version = "0.1.0"
 
     public let configuration: GatewayConfiguration
     public let runtime: InferenceRuntime
-    public let catalog: ModelCatalog
     public let models: ModelRegistry
     public let manager: ModelManager
     public let startedAt: Date
@@ -18,7 +18,6 @@ public final class GatewayState: Sendable {
                 logger: Logger) {
         self.configuration = configuration
         self.runtime = runtime
-        self.catalog = catalog
         self.models = ModelRegistry()
         self.manager = ModelManager(catalog: catalog, runtime: runtime, configuration: configuration,
                                     registry: models, logger: logger)

@@ -40,10 +40,16 @@ struct HealthReport: Encodable {
     struct Memory: Encodable {
         let rssBytes: Int
         let systemUsedPercent: Double
+        /// The memory budget for loaded models.
+        let budgetBytes: Int
+        /// Memory charged to the budget now.
+        let modelsBytes: Int
 
         enum CodingKeys: String, CodingKey {
             case rssBytes = "rss_bytes"
             case systemUsedPercent = "system_used_percent"
+            case budgetBytes = "budget_bytes"
+            case modelsBytes = "models_bytes"
         }
     }
 

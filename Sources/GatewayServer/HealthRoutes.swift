@@ -23,8 +23,9 @@ struct HealthRoutes: Sendable {
             genai: .init(runtime.genAIStatus),
             providers: runtime.availableProviders,
             models: models,
-            activeGenerations: await state.manager.activeGenerations(),
-            memory: .init(rssBytes: ProcessMemory.residentBytes(), systemUsedPercent: ProcessMemory.systemUsedPercent())
+            activeGenerations: state.manager.activeGenerations(),
+            memory: .init(rssBytes: ProcessMemory.residentBytes(), systemUsedPercent: ProcessMemory.systemUsedPercent(),
+                          budgetBytes: state.manager.budget, modelsBytes: state.manager.usedBytes)
         )
         return JSONResponse.make(report)
     }

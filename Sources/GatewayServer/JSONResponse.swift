@@ -33,6 +33,15 @@ enum JSONResponse {
     static let offPoolBytes = 256 << 10
 
     static func decode<T: Decodable & Sendable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        guard let value = try await decodeOptional(type, from: request, limit: limit, allowEmpty: false) else {
+            throw APIError.invalidRequest("The request body is empty; expected a JSON object")
+        }
+        return value
+    }
+
+    /// As `decode`, but an empty body is nil when `allowEmpty` (bodies that are optional, such as a model load's).
+    static func decodeOptional<T: Decodable & Sendable>(_ type: T.Type, from request: Request, limit: Int,
+                                                        allowEmpty: Bool) async throws -> T? {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -47,6 +56,7 @@ enum JSONResponse {
             throw APIError.invalidRequest("The request body could not be read (malformed or incomplete)")
         }
         guard buffer.readableBytes > 0 else {
+            if allowEmpty { return nil }
             throw APIError.invalidRequest("The request body is empty; expected a JSON object")
         }
         let data = Data(buffer: buffer)

@@ -2,13 +2,13 @@ import GatewayCore
 import Logging
 import ServiceLifecycle
 
-/// The model manager as a Service: it runs until shutdown, then (after the HTTP server, listed after it, has
-/// drained) stops every model's threads, waits for them and releases every model.
+/// The model manager as a Service: it runs the keep-alive clock until shutdown, then (after the HTTP server, listed
+/// after it, has drained) stops every model's threads, waits for them and releases every model.
 struct ModelManagerService: Service {
     let manager: ModelManager
 
     func run() async throws {
-        try? await gracefulShutdown()
+        await cancelWhenGracefulShutdown { await manager.runTimers() }
         await manager.shutdown()
     }
 }
@@ -29,10 +29,10 @@ public struct ShutdownGraceService: Service {
         let logger = self.logger
         Task.detached {
             try? await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
-            if await manager.activeGenerations() > 0 {
+            if manager.activeGenerations() > 0 {
                 logger.warning("shutdown grace of \(grace) s is over: stopping the generations still running")
             }
-            await manager.stopGenerations()
+            manager.stopGenerations()
         }
     }
 }

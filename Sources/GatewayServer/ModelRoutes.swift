@@ -1,27 +1,74 @@
+import Foundation
 import GatewayCore
 import Hummingbird
 import OpenAIAPI
 
-/// `GET /v1/models` and `GET /v1/models/{id}`: the models in the models directory, in OpenAI's shape, with the
-/// provider serving each loaded one.
+/// `GET /v1/models`, `GET /v1/models/{id}`, `POST /v1/models/{id}/load` and `POST /v1/models/{id}/unload`: the
+/// models in the models folder in OpenAI's shape, with their state (available, loading, loaded, unloading,
+/// failed with the error), provider, memory, context length, aliases and keep-alive.
 struct ModelRoutes: Sendable {
     let state: GatewayState
 
     func list() -> Response {
-        JSONResponse.make(ModelList(data: state.catalog.entries.map(object(for:))))
+        state.manager.refreshCatalog()
+        return JSONResponse.make(ModelList(data: state.manager.statuses().map(Self.object(for:))))
     }
 
     func get(id: String) throws -> Response {
-        guard let entry = state.catalog.entry(id: id) else { throw APIError(.notFound, "The model '\(id)' does not exist", code: "model_not_found") }
-        return JSONResponse.make(object(for: entry))
+        let entry: ModelEntry
+        do {
+            entry = try state.manager.resolve(id)
+        } catch {
+            // As OpenAI's retrieve-model: the id is in the path, so no body field is at fault.
+            throw APIError(.notFound, error.message, code: error.code.rawValue)
+        }
+        return JSONResponse.make(Self.object(for: status(entry)))
     }
 
-    private func object(for entry: ModelEntry) -> ModelObject {
-        let loaded = state.models.info(id: entry.id)
-        let skipped = loaded.map { info in
-            info.provider.skipped.map { ProviderSkip(provider: $0.provider.rawValue, reason: $0.reason) }
-        }
-        return ModelObject(id: entry.id, created: entry.created, kind: entry.kind.rawValue,
-                           provider: loaded?.provider.chosen.onnxRuntimeName, providerSkipped: skipped)
+    func load(id: String, request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await Self.optionalBody(ModelLoadRequest.self, request: request, limit: 64 * 1024)
+        ?? ModelLoadRequest()
+        context.info.update { $0.model = id }
+        let status = try await state.manager.load(name: id, keepAlive: body.keepAlive, requestLogger: context.logger)
+        return JSONResponse.make(Self.object(for: status))
+    }
+
+    func unload(id: String, request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await Self.optionalBody(ModelUnloadRequest.self, request: request, limit: 64 * 1024)
+        ?? ModelUnloadRequest()
+        context.info.update { $0.model = id }
+        let status = try await state.manager.unload(name: id, force: body.force)
+        return JSONResponse.make(Self.object(for: status))
+    }
+
+    private func status(_ entry: ModelEntry) -> ModelStatus {
+        state.manager.report(of: entry)
+    }
+
+    /// A JSON body when one was sent; nil for an empty body.
+    private static func optionalBody<T: Decodable & Sendable>(_ type: T.Type, request: Request, limit: Int)
+        async throws -> T?
+    {
+        try await JSONResponse.decodeOptional(type, from: request, limit: limit, allowEmpty: true)
+    }
+
+    static func object(for status: ModelStatus) -> ModelObject {
+        let entry = status.entry
+        var object = ModelObject(
+            id: entry.id, created: entry.created, kind: entry.kind?.rawValue,
+            provider: status.provider?.chosen.onnxRuntimeName,
+            providerSkipped: status.provider.map { selection in
+                selection.skipped.map { ProviderSkip(provider: $0.provider.rawValue, reason: $0.reason) }
+            })
+        object.status = status.state.rawValue
+        object.error = status.error
+        object.aliases = entry.aliases
+        object.contextLength = entry.contextLength
+        object.estimatedBytes = entry.problem == nil ? entry.estimatedBytes : nil
+        object.residentBytes = status.residentBytes
+        object.keepAlive = status.keepAlive.reportedSeconds
+        object.expiresAt = status.expiresAt.map { Int($0.timeIntervalSince1970.rounded(.up)) }
+        object.activeRequests = status.state == .loaded ? status.leases : nil
+        return object
     }
 }

@@ -19,6 +19,8 @@ enum SSEStream {
         var logBodies: Bool
         var logger: Logger
         var bufferLimit = 1024
+        /// Called once the stream has ended (the request's model lease is released there).
+        var onFinish: (@Sendable () -> Void)?
     }
 
     static func response(
@@ -35,6 +37,7 @@ enum SSEStream {
         headers[.cacheControl] = "no-cache"
         headers[.init("X-Accel-Buffering")!] = "no"
         let body = ResponseBody { writer in
+            defer { settings.onFinish?() }
             let items = GenerationRunner.merge(
                 streams, limit: settings.bufferLimit,
                 tickEvery: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil))

@@ -7,6 +7,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidRequest
         case authentication
         case notFound
+        case conflict
         case methodNotAllowed
         case payloadTooLarge
         case unsupportedMediaType
@@ -22,6 +23,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var param: String?
     /// A machine-readable code, as OpenAI's `code` (for example `model_not_found`).
     public var code: String?
+    /// Seconds after which a retry can succeed (`Retry-After` of a 429 or 503); nil: 1.
+    public var retryAfterSeconds: Int?
 
     public init(_ kind: Kind, _ message: String, param: String? = nil, code: String? = nil) {
         self.kind = kind

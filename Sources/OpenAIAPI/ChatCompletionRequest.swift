@@ -18,6 +18,8 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     /// nil when not sent; only sent with `logprobs: true`.
     public let topLogprobs: Int?
     public let user: String?
+    /// Extension: how long the model stays loaded after this request (Ollama's `keep_alive`).
+    public let keepAlive: KeepAlive?
     let sampling: CompletionSampling
 
     /// How many choices to generate (1...8).
@@ -27,7 +29,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     public var includeUsage: Bool { sampling.includeUsage }
 
     private static let ownFields: Set<String> = [
-        "model", "messages", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
+        "model", "messages", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "keep_alive",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +56,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
                                               param: "top_logprobs", code: "invalid_value")
         }
         user = sampling.user
+        keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
         for field in Self.neutralOnly {
             try reader.refuseUnlessNeutral(field.name, neutral: field.neutral, isNeutral: field.isNeutral)
         }

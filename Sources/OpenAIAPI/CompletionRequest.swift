@@ -22,6 +22,8 @@ public struct CompletionRequest: Decodable, Sendable {
     /// Put the prompt in front of each choice's text.
     public let echo: Bool
     public let user: String?
+    /// Extension: how long the model stays loaded after this request (Ollama's `keep_alive`).
+    public let keepAlive: KeepAlive?
     let sampling: CompletionSampling
 
     public var n: Int { sampling.n }
@@ -29,7 +31,7 @@ public struct CompletionRequest: Decodable, Sendable {
     public var includeUsage: Bool { sampling.includeUsage }
 
     private static let ownFields: Set<String> = ["model", "prompt", "max_tokens", "logprobs", "echo", "suffix",
-                                                 "best_of"]
+                                                 "best_of", "keep_alive"]
 
     public init(from decoder: any Decoder) throws {
         let reader = try CompletionFieldReader(decoder, known: Self.ownFields.union(CompletionSampling.fieldNames))
@@ -54,6 +56,7 @@ public struct CompletionRequest: Decodable, Sendable {
                 param: "best_of", code: "unsupported_value")
         }
         user = sampling.user
+        keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
     }
 
     /// What the engine is asked for, for each prompt.

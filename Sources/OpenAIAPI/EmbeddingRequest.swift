@@ -26,9 +26,12 @@ public struct EmbeddingRequest: Decodable, Sendable {
     public let user: String?
     /// Extension: cut inputs over the model's limit instead of refusing them; nil = the server's setting.
     public let truncate: Bool?
+    /// Extension: how long the model stays loaded after this request (Ollama's `keep_alive`).
+    public let keepAlive: KeepAlive?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, input, dimensions, user, truncate
+        case keepAlive = "keep_alive"
         case encodingFormat = "encoding_format"
     }
 
@@ -48,6 +51,7 @@ public struct EmbeddingRequest: Decodable, Sendable {
         dimensions = try Self.decodeDimensions(container)
         user = try container.decodeIfPresent(String.self, forKey: .user)
         truncate = try container.decodeIfPresent(Bool.self, forKey: .truncate)
+        keepAlive = try KeepAliveField.parse(container.decodeIfPresent(CompletionJSONValue.self, forKey: .keepAlive))
     }
 
     private static func decodeInput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Input, Bool) {

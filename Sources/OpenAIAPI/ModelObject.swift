@@ -10,6 +10,24 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var provider: String?
     /// Extension: why each preferred provider ahead of `provider` was skipped, in preference order.
     public var providerSkipped: [ProviderSkip]?
+    /// Extension: `available` (not loaded), `loading`, `loaded`, `unloading` or `failed`.
+    public var status: String?
+    /// Extension: why the model failed to load or cannot be served (with `status: failed`).
+    public var error: String?
+    /// Extension: other names that route to this model.
+    public var aliases: [String]?
+    /// Extension: the context length served (chat models).
+    public var contextLength: Int?
+    /// Extension: memory the model is expected to need loaded (its files plus its KV budget).
+    public var estimatedBytes: Int?
+    /// Extension: resident memory its load added (loaded models).
+    public var residentBytes: Int?
+    /// Extension: seconds an idle model stays loaded (-1: for ever).
+    public var keepAlive: Double?
+    /// Extension: when the idle model unloads, seconds since 1970 (loaded and idle models with a finite keep-alive).
+    public var expiresAt: Int?
+    /// Extension: requests using the model now.
+    public var activeRequests: Int?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
                 provider: String? = nil, providerSkipped: [ProviderSkip]? = nil) {
@@ -22,9 +40,15 @@ public struct ModelObject: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, kind, provider
+        case id, object, created, kind, provider, status, error, aliases
         case ownedBy = "owned_by"
         case providerSkipped = "provider_skipped"
+        case contextLength = "context_length"
+        case estimatedBytes = "estimated_bytes"
+        case residentBytes = "resident_bytes"
+        case keepAlive = "keep_alive"
+        case expiresAt = "expires_at"
+        case activeRequests = "active_requests"
     }
 }
 

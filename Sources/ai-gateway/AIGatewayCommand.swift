@@ -8,7 +8,8 @@ struct AIGatewayCommand: AsyncParsableCommand {
         abstract: "A local OpenAI-compatible inference server for ONNX models.",
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, ProvidersCommand.self, ModelsCommand.self, ImportCommand.self, BenchCommand.self,
+            ServeCommand.self, ProvidersCommand.self, ModelsCommand.self, LoadCommand.self, UnloadCommand.self,
+            ImportCommand.self, PullCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -58,8 +58,14 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("max-queued-generations"), help: "Chat generations waiting before a 429 (64).")
     var maxQueuedGenerations: Int?
 
-    @Option(name: .customLong("preload-models"), help: "Load embedding models at start: true or false (true).")
-    var preloadModels: Bool?
+    @Option(name: .long, help: "Models loaded at start: ids or aliases, comma separated, * for all (none).")
+    var preload: String?
+
+    @Option(name: .customLong("memory-budget"), help: "Memory for loaded models: bytes, 8GiB, or a percent (80%).")
+    var memoryBudget: String?
+
+    @Option(name: .customLong("keep-alive"), help: "How long an idle model stays loaded: 300, 5m, -1 = for ever (5m).")
+    var keepAlive: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
@@ -119,7 +125,9 @@ struct ConfigOptions: ParsableArguments {
         flags["embedding_batch_tokens"] = embeddingBatchTokens.map(String.init)
         flags["embedding_batch_wait_ms"] = embeddingBatchWaitMs.map { String($0) }
         flags["embedding_truncate"] = embeddingTruncate.map { String($0) }
-        flags["preload_models"] = preloadModels.map { String($0) }
+        flags["preload"] = preload
+        flags["memory_budget"] = memoryBudget
+        flags["keep_alive"] = keepAlive
         flags["max_parallel_generations"] = maxParallelGenerations.map(String.init)
         flags["max_batch_size"] = maxBatchSize.map(String.init)
         flags["batch_window_ms"] = batchWindowMs.map { String($0) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayCore
+import HubPull
 
 /// `ai-gateway import`: converts a GGUF file (llama, qwen2) into an onnxruntime-genai folder in the models folder
 /// by running the project's Python importer (`tools/gguf_import`) with the `.runtime/venv` interpreter.
@@ -42,7 +43,12 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let tooling = try Tooling.locate(python: python ?? ProcessInfo.processInfo.environment["AIGW_PYTHON"])
+        let tooling: GGUFImporter
+        do {
+            tooling = try GGUFImporter.locate(python: python ?? ProcessInfo.processInfo.environment["AIGW_PYTHON"])
+        } catch let error as PullError {
+            throw ValidationError(error.message)
+        }
         var arguments = [tooling.importer, file, "--models-dir", configuration.modelsDirectory,
                          "--accuracy-level", String(accuracyLevel)]
         if let name { arguments += ["--name", name] }
@@ -57,36 +63,5 @@ struct ImportCommand: AsyncParsableCommand {
             throw ExitCode(process.terminationReason == .exit ? process.terminationStatus : 1)
         }
         print("model ready: it is listed by `ai-gateway models` and served at /v1/models")
-    }
-}
-
-extension ImportCommand {
-    /// Where the importer and its Python live: `.runtime/venv/bin/python` and `tools/gguf_import` under the working
-    /// directory or a folder above the running executable (the project checkout).
-    struct Tooling {
-        let python: String
-        let importer: String
-
-        static func locate(python explicitPython: String?) throws -> Tooling {
-            let manager = FileManager.default
-            var roots = [URL(fileURLWithPath: manager.currentDirectoryPath)]
-            var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-                .deletingLastPathComponent()
-            while folder.path != "/" && !folder.path.isEmpty {
-                if !roots.contains(folder) { roots.append(folder) }
-                folder.deleteLastPathComponent()
-            }
-            for root in roots {
-                let importer = root.appendingPathComponent("tools/gguf_import").path
-                let python = explicitPython ?? root.appendingPathComponent(".runtime/venv/bin/python").path
-                if manager.fileExists(atPath: importer + "/__main__.py"), manager.isExecutableFile(atPath: python) {
-                    return Tooling(python: python, importer: importer)
-                }
-            }
-            let looked = roots.map { $0.appendingPathComponent("tools/gguf_import").path }.joined(separator: ", ")
-            throw ValidationError("the GGUF importer was not found (looked for \(looked) with .runtime/venv/bin/python"
-                                  + " beside it): run ai-gateway from the project checkout after scripts/setup,"
-                                  + " or pass --python")
-        }
     }
 }

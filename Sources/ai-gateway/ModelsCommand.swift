@@ -16,7 +16,13 @@ struct ModelsCommand: AsyncParsableCommand {
             print("no models in \(catalog.directory.path) (run scripts/setup for the defaults)")
         }
         for entry in catalog.entries {
-            print("\(entry.id)\t\(entry.kind.rawValue)\t\(entry.directory.path)")
+            let kind = entry.kind?.rawValue ?? "unknown"
+            let aliases = entry.aliases.isEmpty ? "" : "\taliases: \(entry.aliases.joined(separator: ", "))"
+            if let problem = entry.problem {
+                print("\(entry.id)\t\(kind)\t\(entry.directory.path)\tBROKEN: \(problem)")
+            } else {
+                print("\(entry.id)\t\(kind)\t\(entry.directory.path)\(aliases)")
+            }
         }
     }
 }

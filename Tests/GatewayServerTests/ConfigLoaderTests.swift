@@ -30,7 +30,9 @@ struct ConfigLoaderTests {
         "embedding_batch_tokens": Sample(value: "4096") { $0.embeddingBatchTokens == 4096 },
         "embedding_batch_wait_ms": Sample(value: "5.5") { $0.embeddingBatchWaitMilliseconds == 5.5 },
         "embedding_truncate": Sample(value: "true") { $0.embeddingTruncate },
-        "preload_models": Sample(value: "false") { !$0.preloadModels },
+        "preload": Sample(value: "all-minilm-l6-v2, chat:small") { $0.preload == ["all-minilm-l6-v2", "chat:small"] },
+        "memory_budget": Sample(value: "8GiB") { $0.memoryBudget == .bytes(8 << 30) },
+        "keep_alive": Sample(value: "1h30m") { $0.keepAlive == .seconds(5400) },
         "max_parallel_generations": Sample(value: "3") { $0.maxParallelGenerations == 3 },
         "max_queued_generations": Sample(value: "7") { $0.maxQueuedGenerations == 7 },
         "max_batch_size": Sample(value: "4") { $0.maxBatchSize == 4 },
@@ -84,7 +86,9 @@ struct ConfigLoaderTests {
         #expect(configuration.embeddingBatchSize == 32)
         #expect(configuration.embeddingBatchWaitMilliseconds == 2)
         #expect(configuration.embeddingTruncate == false)
-        #expect(configuration.preloadModels == true)
+        #expect(configuration.preload == [])
+        #expect(configuration.memoryBudget == .percent(80))
+        #expect(configuration.keepAlive == .seconds(300))
         #expect(configuration.logLevel == "info")
         // Unrelated environment variables are ignored.
         let unrelated = try ConfigurationLoader.load(environment: ["PATH": "/bin", "AIGW": "x", "HOST": "h"])
@@ -106,7 +110,9 @@ struct ConfigLoaderTests {
             embedding_batch_size: 16
             embedding_batch_wait_ms: 0.5
             embedding_truncate: true
-            preload_models: false
+            preload: [all-minilm-l6-v2]
+            memory_budget: 75%
+            keep_alive: -1
             log_level: WARNING
             """
         let configuration = try withConfigFile(yaml) { path in
@@ -124,7 +130,9 @@ struct ConfigLoaderTests {
         #expect(configuration.embeddingBatchSize == 16)
         #expect(configuration.embeddingBatchWaitMilliseconds == 0.5)
         #expect(configuration.embeddingTruncate == true)
-        #expect(configuration.preloadModels == false)
+        #expect(configuration.preload == ["all-minilm-l6-v2"])
+        #expect(configuration.memoryBudget == .percent(75))
+        #expect(configuration.keepAlive == .forever)
         #expect(configuration.logLevel == "warning")
     }
 
@@ -212,7 +220,9 @@ struct ConfigLoaderTests {
         ("graph_optimization", "max"), ("log_level", "loud"), ("embedding_batch_size", "0"),
         ("max_body_bytes", "big"), ("max_body_bytes", "10"), ("intra_op_threads", "-2"),
         ("embedding_batch_wait_ms", "soon"), ("embedding_batch_wait_ms", "-1"), ("embedding_truncate", "maybe"),
-        ("preload_models", "2"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),
+        ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
+        ("memory_budget", "1e400"), ("memory_budget", "-5GiB"), ("keep_alive", "forever"), ("keep_alive", "5 parsecs"),
+        ("keep_alive", "1e300"), ("keep_alive", "nan"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),
         ("max_queued_embedding_inputs", "0"), ("stream_buffer_events", "0"), ("max_inputs_per_request", "0"),
         ("max_tokens_limit", "-1"), ("max_tokens_limit", "9223372036854775807"), ("request_timeout_seconds", "-1"),
         ("request_timeout_seconds", "nan"), ("sse_keepalive_seconds", "inf"), ("shutdown_grace_seconds", "-5"),

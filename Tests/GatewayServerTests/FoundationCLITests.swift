@@ -77,7 +77,7 @@ struct FoundationCLITests {
     @Test("serve answers /health over a real socket and exits 0 within 5 s of SIGTERM")
     func serveAndShutDown() async throws {
         let port = try RawHTTP.freePort()
-        let server = try GatewayProcess(["serve", "--port", "\(port)", "--preload-models", "false",
+        let server = try GatewayProcess(["serve", "--port", "\(port)",  
                                          "--log-level", "info"])
         var health: RawHTTPResponse?
         let deadline = ContinuousClock.now + .seconds(30)

@@ -66,7 +66,7 @@ struct FoundationModelsTests {
         }
     }
 
-    @Test("folders are judged by their files: genai_config.json is chat, model.onnx is embedding, others ignored")
+    @Test("folders are judged by their files: genai_config.json is chat, model.onnx is embedding, others failed")
     func folderKinds() async throws {
         try await withTemporaryDirectory { folder in
             let files = [
@@ -88,8 +88,14 @@ struct FoundationModelsTests {
                     #expect(response.status == .ok)
                     let data = try #require(try jsonObject(response.body)["data"] as? [Any])
                     let models = try data.map { try expectModelObject($0) }
-                    #expect(models.map { $0["id"] as? String } == ["chatty", "embed", "nested"])
-                    #expect(models.map { $0["kind"] as? String } == ["chat", "embedding", "embedding"])
+                    // Folders that are not models, or incomplete ones, are listed as failed with the reason.
+                    #expect(models.map { $0["id"] as? String } == ["chatty", "deep", "embed", "empty", "nested", "nothing"])
+                    #expect(models.map { $0["kind"] as? String } == ["chat", nil, "embedding", nil, "embedding", nil])
+                    #expect(models.allSatisfy { $0["status"] as? String == "failed" })
+                    let errors = models.map { $0["error"] as? String ?? "" }
+                    #expect(errors[0].contains("genai_config.json"), "\(errors[0])")
+                    #expect(errors[1].contains("not a model folder"), "\(errors[1])")
+                    #expect(errors[2].contains("no tokenizer.json or vocab.txt"), "\(errors[2])")
                     let now = Int(Date().timeIntervalSince1970)
                     for model in models {
                         let created = model["created"] as? Int ?? 0
@@ -102,7 +108,7 @@ struct FoundationModelsTests {
                     #expect(model["id"] as? String == "chatty")
                     #expect(model["kind"] as? String == "chat")
                 }
-                for ignored in [".hidden", "nothing", "empty", "deep", "stray.onnx"] {
+                for ignored in [".hidden", "stray.onnx"] {
                     try await client.execute(uri: "/v1/models/\(ignored)", method: .get) { response in
                         try expectErrorEnvelope(response, status: .notFound, type: "invalid_request_error",
                                                 code: "model_not_found")

@@ -213,7 +213,7 @@ struct OperationsRegressionTests {
             catalog: ModelCatalog.scan(directory: URL(fileURLWithPath: configuration.modelsDirectory)),
             runtime: TestEnvironment.runtime, configuration: configuration, registry: ModelRegistry(),
             logger: TestEnvironment.logger)
-        let engine = try await manager.chatEngine(id: chatModel)
+        let engine = try await manager.chatEngine(id: chatModel).value
         let prompt = try engine.promptTokens(text: "Once upon a time, in a land far away,")
         let stream = try await engine.start(prompt: prompt, parameters: GenerationParameters(
             maxTokens: 4000, temperature: 0.8, seed: 3))

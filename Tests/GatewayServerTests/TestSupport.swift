@@ -54,7 +54,7 @@ func makeConfiguration(
         : URL(fileURLWithPath: ortLibrary!).deletingLastPathComponent()
             .appendingPathComponent("libonnxruntime-genai.so").path
     if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
-    configuration.preloadModels = preload
+    configuration.preload = preload ? ["*"] : []
     return configuration
 }
 

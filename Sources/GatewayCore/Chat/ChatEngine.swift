@@ -21,9 +21,11 @@ public final class ChatEngine: Sendable {
     /// - Parameters:
     ///   - planner: how requests are grouped into waves and how many may wait.
     ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
+    ///   - contextCap: a context length below the model's own (a model's `context_length` setting).
     public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
-                planner: WavePlanner, maxBufferedEvents: Int = 4096) {
+                planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil) {
         self.id = id
+        self.contextLength = min(model.contextLength, max(1, contextCap ?? model.contextLength))
         self.model = model
         self.tokenizer = tokenizer
         self.provider = provider
@@ -38,7 +40,8 @@ public final class ChatEngine: Sendable {
         engine.value = self
     }
 
-    public var contextLength: Int { model.contextLength }
+    /// The context served: the model's own, or less when its settings cap it.
+    public let contextLength: Int
 
     /// The prompt tokens for chat `messages` (role, text), rendered by the model's chat template with the
     /// assistant turn opened.

@@ -33,6 +33,13 @@ public struct GenerationParameters: Sendable, Equatable {
         self.topLogprobs = topLogprobs
     }
 
+    /// Fills the sampling values the request left out from a model's configured defaults.
+    public mutating func apply(_ defaults: ModelSettings.SamplingDefaults) {
+        temperature = temperature ?? defaults.temperature
+        topP = topP ?? defaults.topP
+        topK = topK ?? defaults.topK
+    }
+
     /// True when no sampling is asked for: temperature 0, or no temperature/top_p/top_k at all.
     public var isGreedy: Bool {
         if let temperature { return temperature == 0 }

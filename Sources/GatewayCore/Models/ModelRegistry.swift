@@ -6,11 +6,14 @@ public struct LoadedModelInfo: Sendable, Equatable {
     public let id: String
     public let kind: ModelKind
     public let provider: ProviderSelection
+    /// Resident memory the load added (measured).
+    public let residentBytes: Int
 
-    public init(id: String, kind: ModelKind, provider: ProviderSelection) {
+    public init(id: String, kind: ModelKind, provider: ProviderSelection, residentBytes: Int = 0) {
         self.id = id
         self.kind = kind
         self.provider = provider
+        self.residentBytes = residentBytes
     }
 }
 
