@@ -8,6 +8,7 @@ import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.config import HealthCheck
 
+from fakehub import FakeHub
 from conftest import CHAT_MODEL, EMBEDDING_MODEL, Server
 
 MAX_EXAMPLES = 40
@@ -32,8 +33,13 @@ TOKEN_BUDGETS = ("max_tokens", "max_completion_tokens")
 
 @pytest.fixture(scope="module")
 def fuzz_server():
-    server = Server("--max-tokens-limit", str(MAX_TOKENS_LIMIT), "--request-timeout-seconds", "30")
+    # Pulls go to an empty fake Hub on loopback: the fuzzer exercises their validation and errors (404 from the
+    # Hub), never the network, and never adds a model folder.
+    hub = FakeHub().start()
+    server = Server("--max-tokens-limit", str(MAX_TOKENS_LIMIT), "--request-timeout-seconds", "30",
+                    env={"HF_ENDPOINT": hub.url, "HF_TOKEN": ""})
     yield server
+    hub.stop()
     code = server.stop()
     assert code == 0, f"server exited with {code}: {server.output()}"
 

@@ -82,6 +82,8 @@ func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
     }
     let models = ModelRoutes(state: state)
     router.get("/v1/models") { _, _ in models.list() }
+    let pulls = PullRoutes(state: state)
+    router.post("/v1/models/pull") { request, context in try await pulls.pull(request, context: context) }
     router.get("/v1/models/{id}") { _, context in try models.get(id: context.parameters.require("id")) }
     router.post("/v1/models/{id}/load") { request, context in
         try await models.load(id: context.parameters.require("id"), request: request, context: context)
@@ -106,6 +108,7 @@ extension RouteTable {
         routes.add(.get, "/openapi.json")
         routes.add(.get, "/v1/models")
         routes.add(.get, "/v1/models/{id}")
+        routes.add(.post, "/v1/models/pull")
         routes.add(.post, "/v1/models/{id}/load")
         routes.add(.post, "/v1/models/{id}/unload")
         routes.add(.post, "/v1/embeddings")

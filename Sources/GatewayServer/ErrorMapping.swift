@@ -71,6 +71,8 @@ enum ErrorMapping {
         case .rateLimited: .tooManyRequests
         case .timeout: .requestTimeout
         case .unavailable: .serviceUnavailable
+        case .badGateway: .badGateway
+        case .insufficientStorage: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .internal: .internalServerError
         }
     }
@@ -83,7 +85,7 @@ enum ErrorMapping {
         case .authentication: "authentication_error"
         case .rateLimited: "rate_limit_error"
         case .timeout: "timeout_error"
-        case .internal, .unavailable: "server_error"
+        case .internal, .unavailable, .badGateway, .insufficientStorage: "server_error"
         }
     }
 

@@ -14,6 +14,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case rateLimited
         case timeout
         case unavailable
+        /// An upstream service (the Hugging Face Hub) failed.
+        case badGateway
+        /// No room left on the disk.
+        case insufficientStorage
         case `internal`
     }
 
