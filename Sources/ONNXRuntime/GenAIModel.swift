@@ -45,8 +45,10 @@ public final class GenAIModel: @unchecked Sendable {
     ///
     /// A folder or `genai_config.json` that cannot be read fails at once with `OrtError(.genAI)` (no provider
     /// could fix it); when every provider fails, the error is `OrtError(.noProvider)` listing each reason.
+    /// - Parameter intraOpThreads: when above 0, the threads ONNX Runtime uses inside one operator, overriding the
+    ///   folder's `session_options` (onnxruntime-genai runs ONNX Runtime on one thread when the folder sets none).
     public convenience init(runtime: GenAIRuntime, directory: String, providers: [String],
-                            providerOptions: [String: [String: String]] = [:]) throws {
+                            providerOptions: [String: [String: String]] = [:], intraOpThreads: Int = 0) throws {
         guard !providers.isEmpty else {
             throw OrtError(.invalidArgument, "no execution provider given to load \(directory)")
         }
@@ -57,7 +59,7 @@ public final class GenAIModel: @unchecked Sendable {
         for provider in providers {
             do {
                 let handle = try Self.load(runtime: runtime, directory: directory, provider: provider,
-                                           options: providerOptions[provider] ?? [:])
+                                           options: providerOptions[provider] ?? [:], intraOpThreads: intraOpThreads)
                 loaded = (handle, provider)
                 break
             } catch let error as OrtError {
@@ -100,12 +102,16 @@ public final class GenAIModel: @unchecked Sendable {
     /// One load attempt: a fresh `OgaConfig` with its providers replaced by `provider` (the CPU is what is left
     /// when the list is empty), then the model. Throws the library's own message.
     private static func load(runtime: GenAIRuntime, directory: String, provider: String?,
-                             options: [String: String]) throws -> OpaquePointer {
+                             options: [String: String], intraOpThreads: Int = 0) throws -> OpaquePointer {
         let functions = runtime.functions
         var config: OpaquePointer?
         try runtime.check(functions.createConfig(directory, &config))
         guard let config else { throw OrtError(.genAI, "OgaCreateConfig returned no config for \(directory)") }
         defer { functions.destroyConfig(config) }
+        if intraOpThreads > 0 {
+            let overlay = #"{"model":{"decoder":{"session_options":{"intra_op_num_threads":\#(intraOpThreads)}}}}"#
+            try runtime.check(functions.configOverlay(config, overlay))
+        }
         if let provider {
             try runtime.check(functions.configClearProviders(config))
             if provider.lowercased() != "cpu" {

@@ -11,6 +11,7 @@ extension GenAIRuntime {
         let createModel: AIGWOgaCreateModelFn
         let createConfig: AIGWOgaCreateConfigFn
         let configClearProviders: AIGWOgaConfigClearProvidersFn
+        let configOverlay: AIGWOgaConfigOverlayFn
         let configAppendProvider: AIGWOgaConfigAppendProviderFn
         let configSetProviderOption: AIGWOgaConfigSetProviderOptionFn
         let createModelFromConfig: AIGWOgaCreateModelFromConfigFn
@@ -66,6 +67,7 @@ extension GenAIRuntime {
             createModel = try load("OgaCreateModel", AIGWOgaCreateModelFn.self)
             createConfig = try load("OgaCreateConfig", AIGWOgaCreateConfigFn.self)
             configClearProviders = try load("OgaConfigClearProviders", AIGWOgaConfigClearProvidersFn.self)
+            configOverlay = try load("OgaConfigOverlay", AIGWOgaConfigOverlayFn.self)
             configAppendProvider = try load("OgaConfigAppendProvider", AIGWOgaConfigAppendProviderFn.self)
             configSetProviderOption = try load("OgaConfigSetProviderOption", AIGWOgaConfigSetProviderOptionFn.self)
             createModelFromConfig = try load("OgaCreateModelFromConfig", AIGWOgaCreateModelFromConfigFn.self)

@@ -362,6 +362,8 @@ typedef OgaResult *_Nullable (*AIGWOgaCreateModelFn)(const char *_Nonnull config
 typedef OgaResult *_Nullable (*AIGWOgaCreateConfigFn)(const char *_Nonnull config_path,
                                                       OgaConfig *_Nullable *_Nonnull out);
 typedef OgaResult *_Nullable (*AIGWOgaConfigClearProvidersFn)(OgaConfig *_Nonnull config);
+/// Merges a JSON document into the config, as if it had been written in genai_config.json.
+typedef OgaResult *_Nullable (*AIGWOgaConfigOverlayFn)(OgaConfig *_Nonnull config, const char *_Nonnull json);
 typedef OgaResult *_Nullable (*AIGWOgaConfigAppendProviderFn)(OgaConfig *_Nonnull config,
                                                               const char *_Nonnull provider);
 typedef OgaResult *_Nullable (*AIGWOgaConfigSetProviderOptionFn)(OgaConfig *_Nonnull config,

@@ -270,11 +270,17 @@ public final class ModelManager: Sendable {
                 Self.recordLoad(id: id, provider: provider.chosen.onnxRuntimeName, started: started, resident: resident)
                 registry.record(LoadedModelInfo(id: id, kind: entry.kind ?? .chat, provider: provider,
                                                 residentBytes: resident))
-                let (actions, stop) = state.withLock { state -> ([ModelLifecycle.Action], Bool) in
+                let (actions, lateForShutdown) = state.withLock { state -> ([ModelLifecycle.Action], Bool) in
+                    // A load that ends after shutdown began is released at once (its waiters were failed).
+                    guard !state.shuttingDown else { return ([], true) }
                     state.services[id] = service
-                    return (state.lifecycle.loadSucceeded(id: id, residentBytes: resident, now: .now), state.shuttingDown)
+                    return (state.lifecycle.loadSucceeded(id: id, residentBytes: resident, now: .now), false)
                 }
-                if stop, case .chat(let engine) = service { engine.stopAll() }
+                if lateForShutdown {
+                    registry.remove(id: id)
+                    try? await Self.onLoadThread { Self.shutdown(service) }
+                    return
+                }
                 logger.info("loaded \(id) on \(provider) in \(started.duration(to: .now)) (\(ModelLifecycle.format(resident)) resident)")
                 perform(actions)
             } catch {
@@ -362,9 +368,10 @@ public final class ModelManager: Sendable {
         let names = candidates.map(\.genAIName)
         var options: [String: [String: String]] = [:]
         for (kind, values) in entry.settings.providerOptions { options[kind.genAIName] = values }
+        let threads = Self.decoderThreads(entry: entry, configured: configuration.intraOpThreads)
         let (model, tokenizer) = try await Self.onLoadThread { [options] in
             let model = try GenAIModel(runtime: genAI, directory: entry.directory.path, providers: names,
-                                       providerOptions: options)
+                                       providerOptions: options, intraOpThreads: threads)
             return (model, try GenAITokenizer(model: model))
         }
         for skip in model.providerSelection.skipped {
@@ -380,6 +387,22 @@ public final class ModelManager: Sendable {
                                   window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
         return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
                           maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength)
+    }
+
+    /// The intra-op threads a chat model's session gets: `intra_op_threads` when set; else the folder's own
+    /// `session_options.intra_op_num_threads` when it has one (0 here keeps it); else every core, because
+    /// onnxruntime-genai otherwise runs ONNX Runtime on one thread (measured: one stream kept 1.04 cores busy).
+    static func decoderThreads(entry: ModelEntry, configured: Int) -> Int {
+        if configured > 0 { return configured }
+        let file = entry.directory.appendingPathComponent("genai_config.json")
+        if let data = try? Data(contentsOf: file),
+           let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+           let options = ((root["model"] as? [String: Any])?["decoder"] as? [String: Any])?["session_options"]
+               as? [String: Any],
+           options["intra_op_num_threads"] != nil {
+            return 0
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Records a finished load's duration and the resident memory it added, labelled by model and provider.
