@@ -80,7 +80,14 @@ let package = Package(
             dependencies: ["GatewayCore", "ONNXRuntime", "Tokenizers"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "HubPullTests", dependencies: ["HubPull"]),
+        .testTarget(
+            name: "HubPullTests",
+            dependencies: [
+                "HubPull",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI", "GatewayCore"]),
         .testTarget(
             name: "GatewayServerTests",

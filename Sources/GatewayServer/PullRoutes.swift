@@ -12,12 +12,10 @@ import OpenAIAPI
 struct PullRoutes: Sendable {
     let state: GatewayState
 
-    /// The client for the Hub: redirects are followed by the puller itself (the token only goes to the Hub).
-    /// A connection that cannot be made fails within seconds (the client retries connecting until this timeout).
-    static let client = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: .init(redirectConfiguration: .disallow,
-                             timeout: .init(connect: .seconds(3), read: .seconds(60))))
+    /// The client for the Hub: redirects are followed by the puller itself (the token only goes to the Hub), and a
+    /// connection that cannot be made fails at once (the puller retries with its own back-off).
+    static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                   configuration: HubPuller.clientConfiguration())
 
     func pull(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(ModelPullRequest.self, from: request, limit: 64 * 1024)

@@ -105,10 +105,18 @@ private final class RunningProcess: @unchecked Sendable {
         return process.terminationReason == .exit ? process.terminationStatus : -1
     }
 
+    /// SIGTERM (the importer then removes its temporary folder), and SIGKILL if it is still running 10 s later (it
+    /// may have inherited a blocked SIGTERM from the thread that started it).
     func terminate() {
-        state.withLock { state in
+        let pid: Int32? = state.withLock { state in
             state.cancelled = true
-            if state.started && process.isRunning { process.terminate() }
+            guard state.started && process.isRunning else { return nil }
+            process.terminate()
+            return process.processIdentifier
+        }
+        guard let pid else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { [self] in
+            if process.isRunning && process.processIdentifier == pid { kill(pid, SIGKILL) }
         }
     }
 }

@@ -29,7 +29,8 @@ struct HubClient: Sendable {
     func listing() async throws -> RepoListing {
         let url = HubURL.listing(endpoint: request.endpoint, repository: request.repository,
                                  revision: request.revision)
-        return try await Self.retrying(what: "reading the file list of \(request.repository)") {
+        let what = "reading the file list of \(request.repository) from \(request.endpoint)"
+        return try await Self.retrying(what: what) {
             let response = try await execute(url: url, method: .GET, timeout: .seconds(60))
             guard response.status == .ok else {
                 _ = try? await response.body.collect(upTo: 1 << 16)
@@ -143,8 +144,9 @@ struct HubClient: Sendable {
 
     /// The error of a non-success status; `file` is nil for the listing.
     func failure(status: UInt, headers: HTTPHeaders, file: String?) -> Error {
-        HubStatus.failure(status: status, errorCode: headers.first(name: "X-Error-Code"), repository: request.repository,
-                          revision: request.revision, file: file, hasToken: request.token != nil)
+        HubStatus.failure(status: status, errorCode: headers.first(name: "X-Error-Code"),
+                          repository: request.repository, revision: request.revision, file: file,
+                          hasToken: request.token != nil)
     }
 
     /// Runs `body` up to `maxTries` times while it fails with a `TransientFailure`, waiting 0.2 s, 0.4 s, … between.

@@ -7,8 +7,9 @@ import Logging
 /// them in parallel into a hidden staging folder (resuming cut transfers, verifying sizes and LFS checksums) and
 /// moves the folder into place only when all of it is there; a single `.gguf` is imported instead.
 ///
-/// Give it a client whose redirects are disabled (`redirectConfiguration: .disallow`): the puller follows them
-/// itself, sending the token to the Hub's origin only. A client that follows redirects works too.
+/// Give it a client made with `HubPuller.clientConfiguration()`: the puller follows redirects itself, sending the
+/// token to the Hub's origin only, and retries failed connections with its own back-off. Other clients work too
+/// (one that follows redirects, one that retries connections until its connect timeout), only less well.
 public struct HubPuller: Sendable {
     let httpClient: HTTPClient
     let importer: GGUFImporter?
@@ -73,7 +74,7 @@ public struct HubPuller: Sendable {
     }
 
     static func alreadyExists(_ name: String, _ target: URL) -> PullError {
-        PullError(.alreadyExists, "model '\(name)' already exists (\(target.path)); remove it or pass --name")
+        PullError(.alreadyExists, "model '\(name)' at \(target.path) already exists; remove it or pass --name")
     }
 
     static func isCommit(_ text: String) -> Bool {

@@ -22,10 +22,13 @@ enum NetworkErrorText {
             return String(cString: strerror(error.errnoCode)).lowercased()
         }
         let text = String(describing: error)
-        for (needle, meaning) in [("Connection refused", "connection refused"), ("errno: 111", "connection refused"),
-                                  ("Connection reset", "connection reset"), ("invalidEOFState", "the connection closed early"),
-                                  ("dnsAError", "cannot resolve the host name"), ("Network is unreachable", "network unreachable"),
-                                  ("No route to host", "no route to host")] where text.contains(needle) {
+        let known = [
+            ("Connection refused", "connection refused"), ("errno: 111", "connection refused"),
+            ("Connection reset", "connection reset"), ("invalidEOFState", "the connection closed early"),
+            ("dnsAError", "cannot resolve the host name"), ("Network is unreachable", "network unreachable"),
+            ("No route to host", "no route to host"),
+        ]
+        for (needle, meaning) in known where text.contains(needle) {
             return meaning
         }
         return shorten(text)

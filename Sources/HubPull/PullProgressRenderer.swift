@@ -16,7 +16,9 @@ public struct PullProgressRenderer: Sendable {
     private var eta: Double?
     private var liveLines = 0
     private var lastTotalLine: Double?
+    private var lastDraw: Double?
     static let plainTotalInterval = 2.0
+    static let redrawInterval = 0.1
     static let pathWidth = 56
 
     public init(style: Style) {
@@ -61,6 +63,11 @@ public struct PullProgressRenderer: Sendable {
         case .finished:
             running.removeAll()
         }
+        if style == .terminal, permanent.isEmpty, case .progress = event, let last = lastDraw,
+           now - last < Self.redrawInterval {
+            return ""
+        }
+        lastDraw = now
         return output(permanent: permanent, live: style == .terminal && !running.isEmpty ? liveBlock() : [])
     }
 

@@ -12,14 +12,16 @@ struct PullCommand: AsyncParsableCommand {
         abstract: "Download a model from the Hugging Face Hub into the models folder.",
         discussion: """
             Examples:
-              ai-gateway pull BAAI/bge-small-en-v1.5 --include "onnx/model.onnx" --include "*.json" \
-            --include vocab.txt
-              ai-gateway pull microsoft/Phi-3-mini-4k-instruct-onnx \
-            --include "cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4/*"
+              ai-gateway pull BAAI/bge-small-en-v1.5 --include onnx/model.onnx
+                  --include "*.json" --include vocab.txt
+              ai-gateway pull microsoft/Phi-3-mini-4k-instruct-onnx
+                  --include "cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4/*"
               ai-gateway pull bartowski/SmolLM2-135M-Instruct-GGUF --include "*Q4_K_M.gguf"
-            When every selected file sits under one folder, that folder becomes the model folder. Files are written \
-            to a hidden folder and moved into place only when all are verified; nothing partial is left behind. \
-            Environment: HF_ENDPOINT (https://huggingface.co), HF_TOKEN (for gated or private repositories).
+
+            When every selected file sits under one folder, that folder becomes the model folder; a single \
+            .gguf is imported as an onnxruntime-genai model. Files are written to a hidden folder and moved into \
+            place only when all are verified: nothing partial is left behind. Environment: HF_ENDPOINT (default \
+            https://huggingface.co), HF_TOKEN (for gated or private repositories).
             """)
 
     @Argument(help: "The repository, OWNER/NAME.")
@@ -28,13 +30,13 @@ struct PullCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Take only files matching this glob (repeatable; * matches across '/'; default: all).")
     var include: [String] = []
 
-    @Option(name: .long, help: "Branch, tag or commit (main).")
+    @Option(name: .long, help: "Branch, tag or commit.")
     var revision: String = "main"
 
     @Option(name: .long, help: "Model name, the folder under the models folder (default: the repository's name).")
     var name: String?
 
-    @Option(name: .long, help: "Files downloaded at once (4).")
+    @Option(name: .long, help: "Files downloaded at once (1 to 32).")
     var parallel: Int = 4
 
     @Option(name: .long, help: "Python for the GGUF importer (else $AIGW_PYTHON, else .runtime/venv).")
@@ -63,10 +65,7 @@ struct PullCommand: AsyncParsableCommand {
         var logger = Logger(label: "ai-gateway.pull")
         logger.logLevel = .warning
 
-        var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        clientConfiguration.timeout = .init(connect: .seconds(30), read: .seconds(120))
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(30),
-                                                   concurrentHTTP1ConnectionsPerHostSoftLimit: parallel + 2)
+        let clientConfiguration = HubPuller.clientConfiguration(parallelDownloads: parallel)
         let terminal = isatty(STDERR_FILENO) == 1
         let display = ProgressDisplay(style: terminal ? .terminal : .plain)
         let directory: String

@@ -39,9 +39,8 @@ import Testing
         progress.update(path: "a", bytes: 0, now: 12)
         #expect(progress.completed == 0)
         #expect(progress.bytesPerSecond == 0)
-        #expect(progress.takeEmitSlot(now: 20))
-        #expect(!progress.takeEmitSlot(now: 20.1))
-        #expect(progress.takeEmitSlot(now: 20.26))
+        let slots = [20, 20.1, 20.26].map { progress.takeEmitSlot(now: $0) }
+        #expect(slots == [true, false, true])
     }
 
     private func progress(_ file: String, _ done: Int64, _ size: Int64, total: Int64 = 300) -> PullEvent {
@@ -54,7 +53,8 @@ import Testing
         let files = [PulledFile(path: "onnx/model.onnx", size: 200), PulledFile(path: "vocab.txt", size: 100)]
         #expect(renderer.render(.resolved(revision: String(repeating: "a", count: 40), files: files), now: 0)
                 == "revision aaaaaaaaaaaa: 2 files, 300 B\n")
-        #expect(renderer.render(progress("onnx/model.onnx", 0, 200), now: 0.1) == "downloading onnx/model.onnx (200 B)\n")
+        #expect(renderer.render(progress("onnx/model.onnx", 0, 200), now: 0.1)
+                == "downloading onnx/model.onnx (200 B)\n")
         #expect(renderer.render(progress("onnx/model.onnx", 50, 200), now: 1) == "")
         #expect(renderer.render(progress("onnx/model.onnx", 100, 200), now: 2.1)
                 == "total 33% 100 B / 300 B, 100 B/s, ETA 2s\n")
@@ -68,11 +68,12 @@ import Testing
     @Test func terminalRedrawsInPlace() {
         var renderer = PullProgressRenderer(style: .terminal)
         _ = renderer.render(.resolved(revision: "main", files: [PulledFile(path: "a.onnx", size: 200)]), now: 0)
-        let first = renderer.render(progress("a.onnx", 0, 200, total: 200), now: 0)
+        let first = renderer.render(progress("a.onnx", 0, 200, total: 200), now: 0.2)
         #expect(first == "  a.onnx  0% 0 B / 200 B\ntotal 0% 0 B / 200 B, 100 B/s, ETA 2s\n")
-        let second = renderer.render(progress("a.onnx", 100, 200, total: 200), now: 0.3)
+        let second = renderer.render(progress("a.onnx", 100, 200, total: 200), now: 0.4)
         #expect(second.hasPrefix("\u{1B}[2F\u{1B}[J  a.onnx  50% 100 B / 200 B\n"))
-        let done = renderer.render(.fileDone(path: "a.onnx"), now: 0.5)
+        #expect(renderer.render(progress("a.onnx", 120, 200, total: 200), now: 0.45) == "")  // redrawn ≤ 10/s
+        let done = renderer.render(.fileDone(path: "a.onnx"), now: 0.6)
         #expect(done == "\u{1B}[2F\u{1B}[Jdone a.onnx (200 B)\n")
         #expect(renderer.finish() == "")
     }

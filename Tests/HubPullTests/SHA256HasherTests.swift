@@ -84,8 +84,8 @@ import Testing
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())",
-                             url.path]
+        let script = "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())"
+        process.arguments = ["-c", script, url.path]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -69,7 +69,8 @@ public struct ModelSettings: Sendable, Equatable {
         do {
             node = try Yams.load(yaml: text)
         } catch {
-            throw ModelSettingsError("\(fileName) is not valid YAML: \(error)")
+            let reason = String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
+            throw ModelSettingsError("\(fileName) is not valid YAML: \(reason)")
         }
         guard let node else { return ModelSettings() }
         guard let map = node as? [String: Any] else {
