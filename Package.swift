@@ -42,6 +42,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "GatewayBench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
             name: "OpenAIAPI",
             dependencies: ["GatewayCore"]
         ),
@@ -65,6 +72,7 @@ let package = Package(
             dependencies: [
                 "GatewayServer",
                 "GatewayCore",
+                "GatewayBench",
                 "HubPull",
                 "ONNXRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,6 +88,7 @@ let package = Package(
             dependencies: ["GatewayCore", "ONNXRuntime", "Tokenizers"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "GatewayBenchTests", dependencies: ["GatewayBench"]),
         .testTarget(
             name: "HubPullTests",
             dependencies: [

@@ -37,7 +37,8 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
     public let code: Code
     /// A human-readable explanation, safe to show to a client.
     public let message: String
-    /// When a retry can succeed, after how many seconds (reported as `Retry-After`); nil: the edge's default.
+    /// When a retry can succeed, after how many seconds (reported as `Retry-After`); nil: the edge's default; 0: a
+    /// retry will not help (no `Retry-After`).
     public let retryAfterSeconds: Int?
 
     public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil) {

@@ -28,9 +28,15 @@ struct ChatRoutes: Sendable {
         var parameters = body.generationParameters()
         let defaults = lease.entry.settings.defaults
         parameters.apply(defaults)
-        parameters.maxTokens = try GenerationRunner.budget(
-            promptTokens: prompt.count, maxTokens: body.maxTokens ?? defaults.maxTokens, contextLength: engine.contextLength,
+        let budget = try GenerationRunner.budget(
+            promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
             limit: state.configuration.maxTokensLimit, param: "messages", maxTokensParam: body.maxTokensParam)
+        // A model's default max_tokens is a cap, never a value the client is blamed for.
+        if body.maxTokens == nil, let preset = defaults.maxTokens {
+            parameters.maxTokens = min(preset, budget ?? (engine.contextLength - prompt.count))
+        } else {
+            parameters.maxTokens = budget
+        }
         context.info.update { $0.promptTokens = prompt.count }
         let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
         metrics.promptTokens.increment(by: Int64(prompt.count) * Int64(body.n))
@@ -97,11 +103,17 @@ struct ChatRoutes: Sendable {
         // Without max_tokens the model's default, else the legacy 16, gives way to a lower server limit.
         let asked = body.maxTokensGiven ? body.maxTokens : (defaults.maxTokens ?? body.maxTokens)
         let maxTokens = body.maxTokensGiven || limit == 0 ? asked : min(asked, limit)
+        var budgets: [Int?] = []
         for (index, prompt) in prompts.enumerated() {
-            parameters.maxTokens = try GenerationRunner.budget(
-                promptTokens: prompt.count, maxTokens: maxTokens, contextLength: engine.contextLength,
+            var asked = maxTokens
+            // A model's default max_tokens is a cap, never a value the client is blamed for.
+            if !body.maxTokensGiven, defaults.maxTokens != nil {
+                asked = max(1, min(asked, engine.contextLength - prompt.count))
+            }
+            budgets.append(try GenerationRunner.budget(
+                promptTokens: prompt.count, maxTokens: asked, contextLength: engine.contextLength,
                 limit: state.configuration.maxTokensLimit,
-                param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]")
+                param: body.prompts.count == 1 ? "prompt" : "prompt[\(index)]"))
         }
         let promptTokens = prompts.reduce(0) { $0 + $1.count }
         context.info.update { $0.promptTokens = promptTokens }
@@ -109,8 +121,10 @@ struct ChatRoutes: Sendable {
         metrics.promptTokens.increment(by: Int64(promptTokens) * Int64(body.n))
         let start = ContinuousClock.now
         var streams: [AsyncThrowingStream<GenerationEvent, any Error>] = []
-        for prompt in prompts {
-            streams += try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
+        for (index, prompt) in prompts.enumerated() {
+            var own = parameters
+            own.maxTokens = budgets[index]
+            streams += try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: own,
                                                         count: body.n)
         }
         let echoes = body.prompts.flatMap { Array(repeating: body.echo ? $0 : "", count: body.n) }

@@ -104,7 +104,7 @@ enum ErrorMapping {
     /// The error response: status, envelope, and `Retry-After` where a retry can succeed.
     static func response(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if error.kind == .rateLimited || error.kind == .unavailable {
+        if error.kind == .rateLimited || error.kind == .unavailable, error.retryAfterSeconds != 0 {
             headers[.retryAfter] = String(max(1, error.retryAfterSeconds ?? 1))
         }
         return Response(status: status(error.kind), headers: headers,

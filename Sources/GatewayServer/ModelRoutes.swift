@@ -29,7 +29,9 @@ struct ModelRoutes: Sendable {
         let body = try await Self.optionalBody(ModelLoadRequest.self, request: request, limit: 64 * 1024)
         ?? ModelLoadRequest()
         context.info.update { $0.model = id }
-        let status = try await state.manager.load(name: id, keepAlive: body.keepAlive, requestLogger: context.logger)
+        let status = try await Self.pathID {
+            try await state.manager.load(name: id, keepAlive: body.keepAlive, requestLogger: context.logger)
+        }
         return JSONResponse.make(Self.object(for: status))
     }
 
@@ -37,12 +39,23 @@ struct ModelRoutes: Sendable {
         let body = try await Self.optionalBody(ModelUnloadRequest.self, request: request, limit: 64 * 1024)
         ?? ModelUnloadRequest()
         context.info.update { $0.model = id }
-        let status = try await state.manager.unload(name: id, force: body.force)
+        let status = try await Self.pathID { try await state.manager.unload(name: id, force: body.force) }
         return JSONResponse.make(Self.object(for: status))
     }
 
     private func status(_ entry: ModelEntry) -> ModelStatus {
         state.manager.report(of: entry)
+    }
+
+    /// Runs `body`; a core error names no body field, since the model's id came in the path.
+    private static func pathID<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ServingError {
+            var mapped = ErrorMapping.apiError(error)
+            mapped.param = nil
+            throw mapped
+        }
     }
 
     /// A JSON body when one was sent; nil for an empty body.

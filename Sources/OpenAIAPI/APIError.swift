@@ -27,7 +27,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var param: String?
     /// A machine-readable code, as OpenAI's `code` (for example `model_not_found`).
     public var code: String?
-    /// Seconds after which a retry can succeed (`Retry-After` of a 429 or 503); nil: 1.
+    /// Seconds after which a retry can succeed (`Retry-After` of a 429 or 503); nil: 1; 0: none is sent.
     public var retryAfterSeconds: Int?
 
     public init(_ kind: Kind, _ message: String, param: String? = nil, code: String? = nil) {

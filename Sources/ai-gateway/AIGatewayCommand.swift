@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatewayBench
 
 /// The `ai-gateway` command: a local OpenAI-compatible server for ONNX models.
 @main

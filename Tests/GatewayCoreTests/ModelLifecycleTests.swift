@@ -236,6 +236,39 @@ import Testing
         #expect(lifecycle.loadSucceeded(id: "a", residentBytes: 0, now: at(2)) == [.grant([2], id: "a", epoch: epoch + 1)])
     }
 
+    @Test("a request during an unload keeps the keep-alive it sent once the model is loaded again")
+    func keepAliveSurvivesReload() throws {
+        var lifecycle = machine()
+        let epoch = loaded(&lifecycle, "a", waiter: 1, at: 0)
+        _ = lifecycle.release(id: "a", epoch: epoch, now: at(0))
+        _ = lifecycle.tick(now: at(301))
+        #expect(lifecycle.request(id: "a", waiter: 2, keepAlive: .forever, now: at(301)).isEmpty)
+        #expect(lifecycle.unloaded(id: "a") == [.load("a")])
+        #expect(lifecycle.models["a"]?.keepAlive == .forever)
+    }
+
+    @Test("memory an unload in progress frees counts: the load waits for it instead of failing")
+    func waitsForUnloadInProgress() throws {
+        var lifecycle = machine(budget: 120)
+        let a = loaded(&lifecycle, "a", waiter: 1, at: 0)    // 100 of 120
+        _ = lifecycle.release(id: "a", epoch: a, now: at(1))
+        _ = try lifecycle.unloadRequested(id: "a", force: false)
+        // b (60) does not fit beside a's 100 still being freed, but fits once it is gone.
+        #expect(lifecycle.request(id: "b", waiter: 2, keepAlive: nil, now: at(2)).isEmpty)
+        #expect(lifecycle.models["b"]?.phase == .waitingForMemory(waiters: [2], evicting: ["a"]))
+        #expect(lifecycle.unloaded(id: "a") == [.load("b")])
+    }
+
+    @Test("a model larger than the budget says a retry will not help")
+    func noRetryForTooLarge() {
+        var lifecycle = machine(budget: 50)
+        guard case .fail(_, let error)? = lifecycle.request(id: "a", waiter: 1, keepAlive: nil, now: at(0)).first else {
+            Issue.record("not failed")
+            return
+        }
+        #expect(error.retryAfterSeconds == 0)
+    }
+
     @Test("a cancelled waiter is dropped: the load grants only the others; a load nobody waits for idles")
     func cancelledWaiter() {
         var lifecycle = machine()

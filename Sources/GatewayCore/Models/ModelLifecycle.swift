@@ -222,7 +222,8 @@ public struct ModelLifecycle: Sendable {
         var actions: [Action] = []
         if var model = models[id], case .unloading(let waiters, _) = model.phase {
             model.phase = .available
-            model.keepAlive = model.defaultKeepAlive
+            // A request that asked for it meanwhile keeps the keep-alive it sent.
+            if waiters.isEmpty { model.keepAlive = model.defaultKeepAlive }
             models[id] = model
             if !waiters.isEmpty { actions += admit(id: id, waiters: waiters) }
         }
@@ -273,7 +274,8 @@ public struct ModelLifecycle: Sendable {
             return [.fail(waiters, ServingError(
                 .insufficientMemory,
                 "The model '\(id)' needs about \(Self.format(need)), more than the whole memory budget of "
-                    + "\(Self.format(budget)); raise memory_budget or lower its kv_cache_tokens"))]
+                    + "\(Self.format(budget)); raise memory_budget or lower its kv_cache_tokens",
+                retryAfterSeconds: 0))]
         }
         let used = models.values.filter { $0.id != id }.reduce(0) { $0 + Self.charge($1) }
         if used <= budget - need {
@@ -282,11 +284,18 @@ public struct ModelLifecycle: Sendable {
             models[id] = model
             return [.load(id)]
         }
+        // Memory an unload in progress frees (unless requests wait to load that model again).
+        let leaving = models.values.compactMap { other -> (id: String, charge: Int)? in
+            guard other.id != id, case .unloading(let waiting, let charge) = other.phase, waiting.isEmpty else {
+                return nil
+            }
+            return (other.id, charge)
+        }
         let idle = models.values.compactMap { other -> (id: String, lastUsed: Instant, charge: Int)? in
             guard other.id != id, case .loaded(let loaded) = other.phase, loaded.leases == 0 else { return nil }
             return (other.id, loaded.lastUsed, Self.charge(other))
         }.sorted { $0.lastUsed < $1.lastUsed || ($0.lastUsed == $1.lastUsed && $0.id < $1.id) }
-        let freeable = idle.reduce(0) { $0 + $1.charge }
+        let freeable = idle.reduce(0) { $0 + $1.charge } + leaving.reduce(0) { $0 + $1.charge }
         guard used - freeable <= budget - need else {
             let holders = models.values.filter { $0.id != id && Self.charge($0) > 0 }.sorted { $0.id < $1.id }
                 .map { "\($0.id) (\(Self.describe($0.phase)), \(Self.format(Self.charge($0))))" }
@@ -299,8 +308,8 @@ public struct ModelLifecycle: Sendable {
                 retryAfterSeconds: 5))]
         }
         var actions: [Action] = []
-        var evicting: Set<String> = []
-        var current = used
+        var evicting = Set(leaving.map(\.id))
+        var current = used - leaving.reduce(0) { $0 + $1.charge }
         for victim in idle where current > budget - need {
             actions += startUnload(id: victim.id, force: false)
             evicting.insert(victim.id)

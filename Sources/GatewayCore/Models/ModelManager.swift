@@ -58,6 +58,8 @@ public final class ModelManager: Sendable {
         var nextWaiter: ModelLifecycle.WaiterID = 1
         var services: [String: LoadedService] = [:]
         var shuttingDown = false
+        /// Loads and unloads running now (shutdown waits for them).
+        var tasksInFlight = 0
     }
 
     public init(catalog: ModelCatalog, runtime: InferenceRuntime, configuration: GatewayConfiguration,
@@ -94,7 +96,11 @@ public final class ModelManager: Sendable {
         state.withLock { state in
             // A loaded model whose folder vanished stays listed until it unloads.
             let kept = state.catalog.entries.filter { old in
-                state.services[old.id] != nil && !catalog.entries.contains { $0.id == old.id }
+                guard !catalog.entries.contains(where: { $0.id == old.id }) else { return false }
+                switch state.lifecycle.models[old.id]?.phase {
+                case .available?, .failed?, nil: return false
+                default: return true
+                }
             }
             let merged = ModelCatalog(directory: catalog.directory, entries: catalog.entries + kept)
             Self.register(merged, in: &state.lifecycle, defaultKeepAlive: keepAlive)
@@ -115,7 +121,7 @@ public final class ModelManager: Sendable {
     {
         let (entry, epoch) = try await acquire(name: name, kind: .embedding, keepAlive: keepAlive,
                                                logger: requestLogger)
-        guard case .embedding(let service)? = state.withLock({ $0.services[entry.id] }) else {
+        guard case .embedding(let service)? = service(id: entry.id, epoch: epoch) else {
             release(id: entry.id, epoch: epoch)
             throw ServingError(.modelLoadFailed, "The model '\(entry.id)' was unloaded; retry")
         }
@@ -127,11 +133,18 @@ public final class ModelManager: Sendable {
         async throws -> ModelLease<ChatEngine>
     {
         let (entry, epoch) = try await acquire(name: name, kind: .chat, keepAlive: keepAlive, logger: requestLogger)
-        guard case .chat(let engine)? = state.withLock({ $0.services[entry.id] }) else {
+        guard case .chat(let engine)? = service(id: entry.id, epoch: epoch) else {
             release(id: entry.id, epoch: epoch)
             throw ServingError(.modelLoadFailed, "The model '\(entry.id)' was unloaded; retry")
         }
         return ModelLease(value: engine, entry: entry) { [self] in release(id: entry.id, epoch: epoch) }
+    }
+
+    /// The loaded service of `id` when it is still the load the lease of `epoch` was granted on.
+    private func service(id: String, epoch: Int) -> LoadedService? {
+        state.withLock { state in
+            state.lifecycle.models[id]?.epoch == epoch ? state.services[id] : nil
+        }
     }
 
     /// Loads `name` (if needed) and returns its status; the lease taken for it ends at once, so its keep-alive
@@ -156,7 +169,7 @@ public final class ModelManager: Sendable {
                 return false
             }
             if !unloading { break }
-            try? await Task.sleep(for: .milliseconds(10))
+            try await Task.sleep(for: .milliseconds(10))
         }
         return status(of: entry.id) ?? unknownStatus(entry)
     }
@@ -177,7 +190,9 @@ public final class ModelManager: Sendable {
                 "The model '\(entry.id)' is a \(actual.rawValue) model; this route needs a \(kind.rawValue) model")
         }
         if let problem = entry.problem {
-            throw ServingError(.modelLoadFailed, "The model '\(entry.id)' cannot be served: \(problem)")
+            // Retrying will not help until someone fixes the folder: no Retry-After.
+            throw ServingError(.modelLoadFailed, "The model '\(entry.id)' cannot be served: \(problem)",
+                               retryAfterSeconds: 0)
         }
         switch entry.kind {
         case .embedding? where runtime.onnxRuntime == nil:
@@ -195,16 +210,19 @@ public final class ModelManager: Sendable {
         }
         let epoch = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
-                let actions = state.withLock { state -> [ModelLifecycle.Action]? in
-                    guard !state.shuttingDown else { return nil }
+                let actions = state.withLock { state -> Result<[ModelLifecycle.Action], any Error> in
+                    guard !state.shuttingDown else {
+                        return .failure(ServingError(.shuttingDown, "The server is shutting down"))
+                    }
+                    // A request cancelled before it got here (its client left) asks for nothing.
+                    guard !Task.isCancelled else { return .failure(CancellationError()) }
                     state.waiters[waiter] = continuation
-                    return state.lifecycle.request(id: id, waiter: waiter, keepAlive: keepAlive, now: .now)
+                    return .success(state.lifecycle.request(id: id, waiter: waiter, keepAlive: keepAlive, now: .now))
                 }
-                guard let actions else {
-                    continuation.resume(throwing: ServingError(.shuttingDown, "The server is shutting down"))
-                    return
+                switch actions {
+                case .success(let actions): perform(actions, logger: requestLogger)
+                case .failure(let error): continuation.resume(throwing: error)
                 }
-                perform(actions, logger: requestLogger)
             }
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Int, any Error>? in
@@ -233,7 +251,16 @@ public final class ModelManager: Sendable {
                 let continuations = state.withLock { state in waiters.compactMap { state.waiters.removeValue(forKey: $0) } }
                 for continuation in continuations { continuation.resume(throwing: error) }
             case .load(let id):
-                startLoad(id: id, logger: requestLogger ?? logger)
+                let stopping = state.withLock { $0.shuttingDown }
+                if stopping {
+                    let failed = state.withLock {
+                        $0.lifecycle.loadFailed(id: id, error: ServingError(.shuttingDown, "The server is shutting down"),
+                                                now: .now)
+                    }
+                    perform(failed)
+                } else {
+                    startLoad(id: id, logger: requestLogger ?? logger)
+                }
             case .unload(let id, let force):
                 startUnload(id: id, force: force)
             }
@@ -248,7 +275,9 @@ public final class ModelManager: Sendable {
             perform(actions)
             return
         }
+        state.withLock { $0.tasksInFlight += 1 }
         Task {
+            defer { state.withLock { $0.tasksInFlight -= 1 } }
             let started = ContinuousClock.now
             let residentBefore = ProcessMemory.residentBytes()
             do {
@@ -279,6 +308,11 @@ public final class ModelManager: Sendable {
                 if lateForShutdown {
                     registry.remove(id: id)
                     try? await Self.onLoadThread { Self.shutdown(service) }
+                    let failed = state.withLock {
+                        $0.lifecycle.loadFailed(id: id, error: ServingError(.shuttingDown, "The server is shutting down"),
+                                                now: .now)
+                    }
+                    perform(failed)
                     return
                 }
                 logger.info("loaded \(id) on \(provider) in \(started.duration(to: .now)) (\(ModelLifecycle.format(resident)) resident)")
@@ -297,7 +331,9 @@ public final class ModelManager: Sendable {
         let service = state.withLock { $0.services.removeValue(forKey: id) }
         let provider = registry.info(id: id)?.provider.chosen.onnxRuntimeName
         registry.remove(id: id)
+        state.withLock { $0.tasksInFlight += 1 }
         Task {
+            defer { state.withLock { $0.tasksInFlight -= 1 } }
             if let service {
                 if force, case .chat(let engine) = service { engine.stopAll() }
                 try? await Self.onLoadThread { Self.shutdown(service) }
@@ -496,9 +532,16 @@ public final class ModelManager: Sendable {
     /// Ends every generation now (a shutdown's grace period is over): waiting ones fail as shutting down, running
     /// ones end as `length` before their next token; new requests are refused from here on.
     public func stopGenerations() {
-        let engines = state.withLock { state -> [ChatEngine] in
+        let (engines, waiting) = state.withLock { state -> ([ChatEngine], [CheckedContinuation<Int, any Error>]) in
             state.shuttingDown = true
-            return state.services.values.compactMap { if case .chat(let engine) = $0 { engine } else { nil } }
+            let waiting = Array(state.waiters.values)
+            state.waiters.removeAll()
+            return (state.services.values.compactMap { if case .chat(let engine) = $0 { engine } else { nil } },
+                    waiting)
+        }
+        // Requests still waiting for a load would hold up the drain: they end now.
+        for continuation in waiting {
+            continuation.resume(throwing: ServingError(.shuttingDown, "The server is shutting down"))
         }
         for engine in engines { engine.stopAll() }
     }
@@ -520,6 +563,10 @@ public final class ModelManager: Sendable {
         for (id, service) in services.sorted(by: { $0.key < $1.key }) {
             try? await Self.onLoadThread { Self.shutdown(service) }
             registry.remove(id: id)
+        }
+        // Unloads already under way (and loads, which release what they loaded) finish before the process ends.
+        for _ in 0..<6000 where state.withLock({ $0.tasksInFlight }) > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
         }
         logger.info("every model released")
     }

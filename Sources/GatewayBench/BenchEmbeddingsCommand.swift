@@ -178,10 +178,10 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CommandFailure("cannot read --texts \(path): \(error.localizedDescription)")
+            throw BenchFailure("cannot read --texts \(path): \(error.localizedDescription)")
         }
         guard let loaded = try? JSONDecoder().decode([String].self, from: data), !loaded.isEmpty else {
-            throw CommandFailure("--texts \(path) is not a non-empty JSON array of strings")
+            throw BenchFailure("--texts \(path) is not a non-empty JSON array of strings")
         }
         return (loaded, path)
     }
@@ -194,7 +194,7 @@ struct BenchEmbeddingsCommand: AsyncParsableCommand {
             let response = try await http.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw CommandFailure("no server answers at \(baseURL): \(error)")
+            throw BenchFailure("no server answers at \(baseURL): \(error)")
         }
     }
 

@@ -212,7 +212,7 @@ struct BenchChatCommand: AsyncParsableCommand {
             let response = try await http.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw CommandFailure("no server answers at \(baseURL): \(error)")
+            throw BenchFailure("no server answers at \(baseURL): \(error)")
         }
     }
 

@@ -65,17 +65,17 @@ struct BenchEmbeddingsClient: Sendable {
     static func check(_ body: Data, expected: Int) throws -> Int {
         guard let decoded = try? JSONDecoder().decode(BenchEmbeddingsResponse.self, from: body) else {
             let text = String(decoding: body.prefix(200), as: UTF8.self)
-            throw CommandFailure("the body is not an embeddings list: \(text)")
+            throw BenchFailure("the body is not an embeddings list: \(text)")
         }
         guard decoded.data.count == expected else {
-            throw CommandFailure("\(decoded.data.count) embeddings for \(expected) inputs")
+            throw BenchFailure("\(decoded.data.count) embeddings for \(expected) inputs")
         }
         guard Set(decoded.data.map(\.index)) == Set(0..<expected) else {
-            throw CommandFailure("the indexes are not 0..<\(expected)")
+            throw BenchFailure("the indexes are not 0..<\(expected)")
         }
         let dimensions = Set(decoded.data.map(\.embedding.count))
         guard dimensions.count == 1, let dimension = dimensions.first, dimension > 0 else {
-            throw CommandFailure("embeddings of different or zero lengths: \(dimensions.sorted())")
+            throw BenchFailure("embeddings of different or zero lengths: \(dimensions.sorted())")
         }
         return dimension
     }
