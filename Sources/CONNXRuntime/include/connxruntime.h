@@ -27,6 +27,7 @@ typedef struct OrtMemoryInfo OrtMemoryInfo;
 typedef struct OrtSession OrtSession;
 typedef struct OrtValue OrtValue;
 typedef struct OrtRunOptions OrtRunOptions;
+typedef struct OrtIoBinding OrtIoBinding;
 typedef struct OrtTypeInfo OrtTypeInfo;
 typedef struct OrtTensorTypeAndShapeInfo OrtTensorTypeAndShapeInfo;
 typedef struct OrtSessionOptions OrtSessionOptions;
@@ -156,7 +157,9 @@ typedef struct OrtApi {
     /*  48 */ OrtStatus* (* _Nonnull CreateTensorAsOrtValue)(
         OrtAllocator* allocator, const int64_t* shape, size_t shape_len, ONNXTensorElementDataType type,
         OrtValue** out);
-    /*  49 */ void *_Nullable slot49_CreateTensorWithDataAsOrtValue;
+    /*  49 */ OrtStatus* (* _Nonnull CreateTensorWithDataAsOrtValue)(
+        const OrtMemoryInfo* info, void* p_data, size_t p_data_len, const int64_t* shape, size_t shape_len,
+        ONNXTensorElementDataType type, OrtValue** out);
     /*  50 */ void *_Nullable slot50_IsTensor;
     /*  51 */ OrtStatus* (* _Nonnull GetTensorMutableData)(OrtValue* value, void** out);
     /*  52 */ void *_Nullable slot52_FillStringTensor;
@@ -246,11 +249,12 @@ typedef struct OrtApi {
         OrtSessionOptions* options, const char* config_key, const char* config_value);
     /* 131 */ void *_Nullable slot131_CreateAllocator;
     /* 132 */ void *_Nullable slot132_ReleaseAllocator;
-    /* 133 */ void *_Nullable slot133_RunWithBinding;
-    /* 134 */ void *_Nullable slot134_CreateIoBinding;
-    /* 135 */ void *_Nullable slot135_ReleaseIoBinding;
-    /* 136 */ void *_Nullable slot136_BindInput;
-    /* 137 */ void *_Nullable slot137_BindOutput;
+    /* 133 */ OrtStatus* (* _Nonnull RunWithBinding)(
+        OrtSession* session, const OrtRunOptions* run_options, const OrtIoBinding* binding);
+    /* 134 */ OrtStatus* (* _Nonnull CreateIoBinding)(OrtSession* session, OrtIoBinding** out);
+    /* 135 */ void (* _Nonnull ReleaseIoBinding)(OrtIoBinding* input);
+    /* 136 */ OrtStatus* (* _Nonnull BindInput)(OrtIoBinding* binding, const char* name, const OrtValue* value);
+    /* 137 */ OrtStatus* (* _Nonnull BindOutput)(OrtIoBinding* binding, const char* name, const OrtValue* value);
     /* 138 */ void *_Nullable slot138_BindOutputToDevice;
     /* 139 */ void *_Nullable slot139_GetBoundOutputNames;
     /* 140 */ void *_Nullable slot140_GetBoundOutputValues;

@@ -1,0 +1,57 @@
+/// Which KV cache row holds what: the tokens whose keys and values each row keeps, and when each was last used.
+/// A new request reuses the row with the longest common token prefix (least recently used among equals) and runs
+/// only the rest; rows in use are never handed out. Pure: no buffers, only bookkeeping.
+public struct PrefixCache: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var tokens: [Int32] = []
+        public var inUse = false
+        public var lastUsed: UInt64 = 0
+    }
+
+    public private(set) var rows: [Row]
+    private var clock: UInt64 = 0
+
+    public init(rows: Int) {
+        self.rows = Array(repeating: Row(), count: max(1, rows))
+    }
+
+    /// A free row for `prompt` and how many of its first tokens are already cached there (at most
+    /// `prompt.count - 1`: the last token always runs, to give the logits of the first new token); nil when every
+    /// row is in use.
+    public mutating func acquire(prompt: [Int32]) -> (row: Int, reused: Int)? {
+        var best: (row: Int, reused: Int, lastUsed: UInt64)?
+        for (index, row) in rows.enumerated() where !row.inUse {
+            let common = Self.commonPrefix(row.tokens, prompt)
+            let reused = min(common, max(0, prompt.count - 1))
+            if best == nil || reused > best!.reused || (reused == best!.reused && row.lastUsed < best!.lastUsed) {
+                best = (index, reused, row.lastUsed)
+            }
+        }
+        guard let best else { return nil }
+        clock += 1
+        rows[best.row].inUse = true
+        rows[best.row].lastUsed = clock
+        rows[best.row].tokens = Array(rows[best.row].tokens.prefix(best.reused))
+        return (best.row, best.reused)
+    }
+
+    /// Records that `row` now caches `tokens` (the prompt and what was generated, as far as the cache holds them).
+    public mutating func update(row: Int, tokens: [Int32]) {
+        guard rows.indices.contains(row) else { return }
+        rows[row].tokens = tokens
+    }
+
+    /// The request on `row` ended; its tokens stay for a later request to reuse.
+    public mutating func release(row: Int) {
+        guard rows.indices.contains(row) else { return }
+        clock += 1
+        rows[row].inUse = false
+        rows[row].lastUsed = clock
+    }
+
+    static func commonPrefix(_ a: [Int32], _ b: [Int32]) -> Int {
+        var count = 0
+        while count < a.count, count < b.count, a[count] == b[count] { count += 1 }
+        return count
+    }
+}

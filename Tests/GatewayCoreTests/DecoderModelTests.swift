@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+@testable import GatewayCore
+@testable import ONNXRuntime
+
+/// The decode engine's base, the raw ONNX Runtime session of the default chat folder with our own KV cache, against
+/// onnxruntime-genai's Python API (`tools/genai_fixtures.py` wrote the greedy outputs it must reproduce).
+@Suite(.serialized) struct DecoderModelTests {
+    struct Reference: Decodable {
+        struct Chat: Decodable {
+            let name: String
+            let promptIDs: [Int32]
+            let greedyIDs: [Int32]
+
+            enum CodingKeys: String, CodingKey {
+                case name
+                case promptIDs = "prompt_ids"
+                case greedyIDs = "greedy_ids"
+            }
+        }
+
+        let chats: [Chat]
+    }
+
+    static let folder = CoreTestEnvironment.root.appendingPathComponent("models/smollm2-135m-instruct")
+
+    static func reference() throws -> Reference {
+        let file = CoreTestEnvironment.root.appendingPathComponent("Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
+        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: file))
+    }
+
+    static func model() throws -> DecoderModel {
+        try DecoderModel(directory: folder, runtime: CoreTestEnvironment.runtime(),
+                         configuration: SessionConfiguration(intraOpThreads: 2, providers: [.cpu]))
+    }
+
+    static func argmax(_ logits: [Float]) -> Int32 {
+        var best = 0
+        for index in logits.indices where logits[index] > logits[best] { best = index }
+        return Int32(best)
+    }
+
+    /// Greedy tokens for `prompt` on `row`, of which `reused` positions are already in the cache.
+    static func greedy(_ model: DecoderModel, cache: KVCache, row: Int, prompt: [Int32], reused: Int = 0,
+                       count: Int) throws -> [Int32] {
+        var logits = try model.forward(tokens: Array(prompt[reused...]), row: row, past: reused, cache: cache)
+        var past = prompt.count
+        var out: [Int32] = []
+        while out.count < count {
+            let token = argmax(logits)
+            out.append(token)
+            if model.config.eosTokenIDs.contains(token) { break }
+            logits = try model.forward(tokens: [token], row: row, past: past, cache: cache)
+            past += 1
+        }
+        return out
+    }
+
+    @Test("the config of the default chat folder: 30 layers, 3 KV heads of 64, vocabulary 49152")
+    func config() throws {
+        let config = try DecoderConfig.load(directory: Self.folder)
+        #expect(config.layers == 30 && config.kvHeads == 3 && config.headSize == 64)
+        #expect(config.vocabularySize == 49152 && config.contextLength == 8192 && config.eosTokenIDs == [2])
+        #expect(DecoderConfig.name(config.pastKey, layer: 7) == "past_key_values.7.key")
+    }
+
+    @Test("greedy output equals onnxruntime-genai's on every reference chat")
+    func greedyMatchesGenAI() throws {
+        let model = try Self.model()
+        let cache = KVCache(rows: 2, maxLength: 512, config: model.config)
+        for chat in try Self.reference().chats {
+            let out = try Self.greedy(model, cache: cache, row: 1, prompt: chat.promptIDs, count: chat.greedyIDs.count)
+            #expect(out == chat.greedyIDs, "\(chat.name)")
+        }
+    }
+
+    @Test("a prefix cached by an earlier request gives the same tokens as a cold run")
+    func prefixReuse() throws {
+        let model = try Self.model()
+        let cache = KVCache(rows: 1, maxLength: 512, config: model.config)
+        let chats = try Self.reference().chats
+        let multi = try #require(chats.first { $0.name == "multi-turn" })
+        // First the shorter conversation that shares the system prompt and first user turn.
+        var prefixCache = PrefixCache(rows: 1)
+        let first = try #require(chats.first { $0.name == "single user turn" })
+        let a = try acquire(&prefixCache, first.promptIDs)
+        _ = try Self.greedy(model, cache: cache, row: a.row, prompt: first.promptIDs, count: 4)
+        prefixCache.update(row: a.row, tokens: first.promptIDs)
+        prefixCache.release(row: a.row)
+        let b = try acquire(&prefixCache, multi.promptIDs)
+        #expect(b.reused == PrefixCache.commonPrefix(first.promptIDs, multi.promptIDs))
+        #expect(b.reused > 10, "the system prompt is shared")
+        let warm = try Self.greedy(model, cache: cache, row: b.row, prompt: multi.promptIDs, reused: b.reused,
+                                   count: multi.greedyIDs.count)
+        #expect(warm == multi.greedyIDs)
+        // The same prompt again: all but its last token come from the cache.
+        prefixCache.update(row: b.row, tokens: multi.promptIDs)
+        prefixCache.release(row: b.row)
+        let c = try acquire(&prefixCache, multi.promptIDs)
+        #expect(c.reused == multi.promptIDs.count - 1)
+        let again = try Self.greedy(model, cache: cache, row: c.row, prompt: multi.promptIDs, reused: c.reused,
+                                    count: multi.greedyIDs.count)
+        #expect(again == multi.greedyIDs)
+    }
+
+    @Test("rows of different lengths decoded in one step get the logits each gets alone")
+    func batchedRowsMatchAlone() throws {
+        let model = try Self.model()
+        let chats = try Self.reference().chats
+        let prompts = Array(chats.prefix(3).map(\.promptIDs))
+        let together = KVCache(rows: prompts.count, maxLength: 256, config: model.config)
+        var pasts: [Int] = []
+        var next: [Int32] = []
+        for (row, prompt) in prompts.enumerated() {
+            next.append(Self.argmax(try model.forward(tokens: prompt, row: row, past: 0, cache: together)))
+            pasts.append(prompt.count)
+        }
+        var batched: [[Int32]] = Array(repeating: [], count: prompts.count)
+        for _ in 0..<8 {
+            let logits = try model.decode(tokens: next, rows: 0..<prompts.count, pasts: pasts, cache: together)
+            for row in prompts.indices {
+                batched[row].append(next[row])
+                next[row] = Self.argmax(logits[row])
+                pasts[row] += 1
+            }
+        }
+        for (index, chat) in chats.prefix(3).enumerated() {
+            let alone = Array(chat.greedyIDs.prefix(8))
+            #expect(Array(batched[index].prefix(alone.count)) == alone, "\(chat.name)")
+        }
+    }
+
+    @Test("bad rows, lengths and empty input are errors, never traps")
+    func badInputs() throws {
+        let model = try Self.model()
+        let cache = KVCache(rows: 1, maxLength: 16, config: model.config)
+        #expect(throws: DecoderError.self) { try model.forward(tokens: [], row: 0, past: 0, cache: cache) }
+        #expect(throws: DecoderError.self) { try model.forward(tokens: [1], row: 1, past: 0, cache: cache) }
+        #expect(throws: DecoderError.self) { try model.forward(tokens: [1, 2], row: 0, past: 15, cache: cache) }
+        #expect(throws: DecoderError.self) { try model.forward(tokens: [1], row: 0, past: -1, cache: cache) }
+        #expect(throws: DecoderError.self) {
+            try model.decode(tokens: [1, 2], rows: 0..<1, pasts: [0], cache: cache)
+        }
+        #expect(throws: DecoderError.self) { try model.decode(tokens: [1], rows: 0..<1, pasts: [16], cache: cache) }
+        #expect(throws: DecoderError.self) { try model.decode(tokens: [], rows: 0..<0, pasts: [], cache: cache) }
+    }
+}
+
+/// `cache.acquire(prompt:)`, required to succeed.
+func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> (row: Int, reused: Int)
+{
+    let taken = cache.acquire(prompt: prompt)
+    return try #require(taken, sourceLocation: sourceLocation)
+}
+
+/// The prefix cache's bookkeeping alone.
+@Suite struct PrefixCacheTests {
+    @Test("the longest common prefix wins; the last prompt token always runs; rows in use are skipped")
+    func choosesLongestPrefix() throws {
+        var cache = PrefixCache(rows: 3)
+        let a = try acquire(&cache, [1, 2, 3])
+        cache.update(row: a.row, tokens: [1, 2, 3, 9])
+        cache.release(row: a.row)
+        let b = try acquire(&cache, [5, 6])
+        #expect(b.row != a.row && b.reused == 0)
+        cache.update(row: b.row, tokens: [5, 6, 7])
+        cache.release(row: b.row)
+        let c = try acquire(&cache, [1, 2, 3, 9, 10])
+        #expect(c.row == a.row && c.reused == 4)
+        let d = try acquire(&cache, [1, 2, 3, 9, 10])
+        #expect(d.row != a.row, "a row in use is never shared")
+        let e = try acquire(&cache, [5, 6])
+        #expect(e.reused <= 1)
+        let none = cache.acquire(prompt: [1])
+        #expect(none == nil, "every row in use")
+        cache.release(row: c.row)
+        let f = try acquire(&cache, [1, 2, 3, 9, 10])
+        #expect(f.row == a.row && f.reused == 4)
+    }
+
+    @Test("among rows with nothing in common, the least recently used is taken")
+    func leastRecentlyUsed() throws {
+        var cache = PrefixCache(rows: 2)
+        let first = try acquire(&cache, [1])
+        let second = try acquire(&cache, [2])
+        cache.update(row: first.row, tokens: [1])
+        cache.update(row: second.row, tokens: [2])
+        cache.release(row: second.row)
+        cache.release(row: first.row)
+        let taken = cache.acquire(prompt: [7])
+        #expect(taken?.row == second.row)
+    }
+}
