@@ -18,7 +18,7 @@ struct ChatRoutes: Sendable {
                                                        requestLogger: context.logger)
         let engine = lease.value
         let modelID = lease.entry.id
-        let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content) }
+        let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content, name: $0.name) }
         try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
                                        contextLength: engine.contextLength, param: "messages")
         if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
@@ -182,8 +182,8 @@ extension ChatRoutes {
     }
 
     /// Messages as one text for the log (only with `log_bodies`).
-    static func describe(_ messages: [(role: String, content: String)]) -> String {
-        messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
+    static func describe(_ messages: [(role: String, content: String, name: String?)]) -> String {
+        messages.map { "\($0.role)\($0.name.map { " (\($0))" } ?? ""): \($0.content)" }.joined(separator: "\n")
     }
 }
 

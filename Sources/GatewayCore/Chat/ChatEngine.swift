@@ -43,10 +43,15 @@ public final class ChatEngine: Sendable {
     /// The context served: the model's own, or less when its settings cap it.
     public let contextLength: Int
 
-    /// The prompt tokens for chat `messages` (role, text), rendered by the model's chat template with the
-    /// assistant turn opened.
-    public func promptTokens(messages: [(role: String, content: String)]) throws -> [Int32] {
-        let objects = messages.map { ["role": $0.role, "content": $0.content] }
+    /// The prompt tokens for chat `messages` (role, text, participant name), rendered by the model's chat template
+    /// with the assistant turn opened. A `name` is passed to the template as the message's `name`, as Hugging Face
+    /// passes it: templates that use it render it, others leave it out.
+    public func promptTokens(messages: [(role: String, content: String, name: String?)]) throws -> [Int32] {
+        let objects = messages.map { message -> [String: String] in
+            var object = ["role": message.role, "content": message.content]
+            if let name = message.name { object["name"] = name }
+            return object
+        }
         let data = try JSONSerialization.data(withJSONObject: objects)
         let rendered: String
         do {
