@@ -112,8 +112,9 @@ def test_models_load_on_first_use_and_report_their_state(server):
     assert chat_model["estimated_bytes"] > 100 * 2**20
     assert chat_model["keep_alive"] == 300
     assert chat_model["aliases"] == []
-    status, _, body = embed(server)
+    status, headers, body = embed(server)
     assert status == 200, body
+    assert headers["X-Execution-Provider"] == "CPUExecutionProvider"
     loaded = models(server)[EMBEDDING_MODEL]
     assert loaded["status"] == "loaded"
     assert loaded["provider"] == "CPUExecutionProvider"

@@ -41,8 +41,9 @@ struct EmbeddingRoutes: Sendable {
         let response = EmbeddingResponse(model: lease.entry.id, vectors: vectors,
                                          promptTokens: promptTokens,
                                          base64: body.encodingFormat == .base64)
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.init(HTTPFields.executionProviderName)!] = model.session.providerSelection.chosen.onnxRuntimeName
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
     }
 
     /// Token ids with specials for each input; over-long inputs are cut or refused naming their index.
