@@ -390,6 +390,21 @@ def test_a_folder_added_while_running_is_found(custom_models, custom_server):
     assert "late-arrival" in models(custom_server)
 
 
+def test_provider_options_reach_every_model_and_show_in_the_list():
+    server = Server("--provider-option", "cuda.device_id=1", "--provider-option", "openvino.device_type=NPU")
+    try:
+        listed = models(server)
+        for model in (CHAT_MODEL, EMBEDDING_MODEL):
+            assert listed[model]["provider_options"] == {"cuda": {"device_id": "1"}, "openvino": {"device_type": "NPU"}}
+        assert embed(server)[0] == 200
+    finally:
+        assert server.stop() == 0
+    run = subprocess.run([BINARY, "serve", "--port", "0", "--provider-option", "cpu.threads=2"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert "cpu provider takes no options" in run.stderr
+
+
 def test_preload_loads_before_the_port_opens():
     server = Server("--preload", EMBEDDING_MODEL)
     try:

@@ -14,6 +14,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var genAILibrary: String?
     /// Ordered execution-provider preference for every model (a model folder may override it).
     public var providers: [ExecutionProviderKind] = ExecutionProviderKind.defaultPreference
+    /// Options per execution provider for every model (a model's `ai-gateway.yaml` may override single keys), e.g.
+    /// `[.openvino: ["device_type": "NPU"]]`.
+    public var providerOptions: [ExecutionProviderKind: [String: String]] = [:]
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
     /// Threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose.

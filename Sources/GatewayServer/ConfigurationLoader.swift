@@ -26,6 +26,8 @@ public enum ConfigurationLoader {
             help: "path of libonnxruntime-genai.so (.runtime/lib/libonnxruntime-genai.so)"),
         Key(file: "providers", environment: "AIGW_PROVIDERS", flag: "--providers",
             help: "execution-provider preference, comma separated (qnn,dml,cuda,openvino,coreml,cpu)"),
+        Key(file: "provider_options", environment: "AIGW_PROVIDER_OPTIONS", flag: "--provider-option",
+            help: "options per provider, PROVIDER.KEY=VALUE separated by ';' (flag repeatable; none)"),
         Key(file: "max_body_bytes", environment: "AIGW_MAX_BODY_BYTES", flag: "--max-body-bytes",
             help: "largest request body in bytes (16777216)"),
         Key(file: "intra_op_threads", environment: "AIGW_INTRA_OP_THREADS", flag: "--intra-op-threads",
@@ -135,6 +137,23 @@ public enum ConfigurationLoader {
         return try mapping.sorted(by: { $0.key < $1.key }).map { key, value in
             switch value {
             case let list as [Any]: return (key, list.map { "\($0)" }.joined(separator: ","))
+            case let map as [String: Any] where key == "provider_options":
+                // {provider: {key: value}} becomes the flat form the environment and flags use.
+                var items: [String] = []
+                for (provider, options) in map.sorted(by: { $0.key < $1.key }) {
+                    guard let options = options as? [String: Any] else {
+                        throw ConfigurationError("config file \(path): 'provider_options.\(provider)' must be a mapping")
+                    }
+                    for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+                        guard !(value is [Any]), !(value is [String: Any]), !(value is NSNull) else {
+                            throw ConfigurationError(
+                                "config file \(path): 'provider_options.\(provider).\(name)' must be a scalar")
+                        }
+                        let text = (value as? Bool).map { $0 ? "True" : "False" } ?? "\(value)"
+                        items.append("\(provider).\(name)=\(text)")
+                    }
+                }
+                return (key, items.joined(separator: ";"))
             case is [String: Any]: throw ConfigurationError("config file \(path): '\(key)' must be a scalar")
             case is NSNull: throw ConfigurationError("config file \(path): '\(key)' has no value")
             default: return (key, "\(value)")
@@ -177,6 +196,7 @@ public enum ConfigurationLoader {
         case "onnxruntime_library": configuration.onnxRuntimeLibrary = path()
         case "genai_library": configuration.genAILibrary = path()
         case "providers": configuration.providers = try providers(value, source: source)
+        case "provider_options": configuration.providerOptions = try providerOptions(value, source: source)
         case "max_body_bytes": configuration.maxBodyBytes = try integer(in: 1024...(1 << 34))
         case "intra_op_threads": configuration.intraOpThreads = try integer(in: 0...1024)
         case "graph_optimization":
@@ -257,6 +277,29 @@ public enum ConfigurationLoader {
             let known = keys.map(\.file).joined(separator: ", ")
             throw ConfigurationError("\(source): unknown key '\(key)' (known keys: \(known))")
         }
+    }
+
+    /// `openvino.device_type=NPU;cuda.device_id=1`: options per provider. The CPU provider takes none.
+    static func providerOptions(_ value: String, source: String) throws -> [ExecutionProviderKind: [String: String]] {
+        var result: [ExecutionProviderKind: [String: String]] = [:]
+        let items = value.split(whereSeparator: { $0 == ";" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            let path = parts.first?.split(separator: ".", maxSplits: 1).map(String.init) ?? []
+            guard parts.count == 2, path.count == 2, !path[1].isEmpty, !parts[1].isEmpty,
+                  let kind = ExecutionProviderKind(name: path[0])
+            else {
+                throw ConfigurationError(
+                    "\(source): 'provider_options' must be PROVIDER.KEY=VALUE items separated by ';' with a known "
+                        + "provider, got '\(item)'")
+            }
+            guard kind != .cpu else {
+                throw ConfigurationError("\(source): 'provider_options': the cpu provider takes no options")
+            }
+            result[kind, default: [:]][path[1]] = parts[1]
+        }
+        return result
     }
 
     static func providers(_ value: String, source: String) throws -> [ExecutionProviderKind] {

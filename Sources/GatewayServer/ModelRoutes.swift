@@ -11,7 +11,7 @@ struct ModelRoutes: Sendable {
 
     func list() -> Response {
         state.manager.refreshCatalog()
-        return JSONResponse.make(ModelList(data: state.manager.statuses().map(Self.object(for:))))
+        return JSONResponse.make(ModelList(data: state.manager.statuses().map(object(for:))))
     }
 
     func get(id: String) throws -> Response {
@@ -22,7 +22,7 @@ struct ModelRoutes: Sendable {
             // As OpenAI's retrieve-model: the id is in the path, so no body field is at fault.
             throw APIError(.notFound, error.message, code: error.code.rawValue)
         }
-        return JSONResponse.make(Self.object(for: status(entry)))
+        return JSONResponse.make(object(for: status(entry)))
     }
 
     func load(id: String, request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -32,7 +32,7 @@ struct ModelRoutes: Sendable {
         let status = try await Self.pathID {
             try await state.manager.load(name: id, keepAlive: body.keepAlive, requestLogger: context.logger)
         }
-        return JSONResponse.make(Self.object(for: status))
+        return JSONResponse.make(object(for: status))
     }
 
     func unload(id: String, request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -40,7 +40,7 @@ struct ModelRoutes: Sendable {
         ?? ModelUnloadRequest()
         context.info.update { $0.model = id }
         let status = try await Self.pathID { try await state.manager.unload(name: id, force: body.force) }
-        return JSONResponse.make(Self.object(for: status))
+        return JSONResponse.make(object(for: status))
     }
 
     private func status(_ entry: ModelEntry) -> ModelStatus {
@@ -63,6 +63,15 @@ struct ModelRoutes: Sendable {
         async throws -> T?
     {
         try await JSONResponse.decodeOptional(type, from: request, limit: limit, allowEmpty: true)
+    }
+
+    func object(for status: ModelStatus) -> ModelObject {
+        var object = Self.object(for: status)
+        let options = ModelManager.providerOptions(status.entry, state.configuration)
+        if !options.isEmpty {
+            object.providerOptions = Dictionary(uniqueKeysWithValues: options.map { ($0.key.rawValue, $0.value) })
+        }
+        return object
     }
 
     static func object(for status: ModelStatus) -> ModelObject {

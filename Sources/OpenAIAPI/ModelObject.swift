@@ -28,6 +28,8 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var expiresAt: Int?
     /// Extension: requests using the model now.
     public var activeRequests: Int?
+    /// Extension: the options each execution provider gets for this model (server-wide and its own).
+    public var providerOptions: [String: [String: String]]?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
                 provider: String? = nil, providerSkipped: [ProviderSkip]? = nil) {
@@ -49,6 +51,7 @@ public struct ModelObject: Codable, Sendable, Equatable {
         case keepAlive = "keep_alive"
         case expiresAt = "expires_at"
         case activeRequests = "active_requests"
+        case providerOptions = "provider_options"
     }
 }
 

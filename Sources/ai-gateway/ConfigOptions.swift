@@ -25,6 +25,10 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Execution providers in order of preference, e.g. cuda,cpu.")
     var providers: String?
 
+    @Option(name: .customLong("provider-option"),
+            help: "An execution-provider option, PROVIDER.KEY=VALUE, e.g. openvino.device_type=NPU (repeatable).")
+    var providerOptions: [String] = []
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (16777216).")
     var maxBodyBytes: Int?
 
@@ -118,6 +122,7 @@ struct ConfigOptions: ParsableArguments {
         flags["onnxruntime_library"] = ortLibrary
         flags["genai_library"] = genaiLibrary
         flags["providers"] = providers
+        flags["provider_options"] = providerOptions.isEmpty ? nil : providerOptions.joined(separator: ";")
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
         flags["intra_op_threads"] = intraOpThreads.map(String.init)
         flags["graph_optimization"] = graphOptimization

@@ -53,6 +53,7 @@ import Testing
         ("defaults: {temperature: 3}\n", "temperature"), ("defaults: {top_p: 0}\n", "top_p"),
         ("defaults: {seed: 1}\n", "defaults.seed"), ("defaults: 5\n", "defaults"),
         ("providers:\n  - cuda: {device_id: [1]}\n", "device_id"),
+        ("providers:\n  - cpu: {threads: 2}\n", "cpu provider takes no options"),
     ])
     func badFile(text: String, expected: String) {
         do {

@@ -23,6 +23,9 @@ struct ConfigLoaderTests {
             $0.genAILibrary == "/opt/ort/libonnxruntime-genai.so"
         },
         "providers": Sample(value: "cuda,cpu") { $0.providers == [.cuda, .cpu] },
+        "provider_options": Sample(value: "openvino.device_type=NPU; cuda.device_id=1;openvino.precision=FP16") {
+            $0.providerOptions == [.openvino: ["device_type": "NPU", "precision": "FP16"], .cuda: ["device_id": "1"]]
+        },
         "max_body_bytes": Sample(value: "4096") { $0.maxBodyBytes == 4096 },
         "intra_op_threads": Sample(value: "3") { $0.intraOpThreads == 3 },
         "graph_optimization": Sample(value: "basic") { $0.graphOptimization == .basic },
@@ -136,6 +139,21 @@ struct ConfigLoaderTests {
         #expect(configuration.logLevel == "warning")
     }
 
+    @Test("provider_options in a file is a mapping of provider to options")
+    func fileProviderOptions() throws {
+        let yaml = "provider_options:\n  openvino:\n    device_type: NPU\n    num_of_threads: 4\n  cuda: {device_id: 1}\n"
+        let configuration = try withConfigFile(yaml) { path in
+            try ConfigurationLoader.load(configFile: path, environment: [:])
+        }
+        #expect(configuration.providerOptions == [.openvino: ["device_type": "NPU", "num_of_threads": "4"],
+                                                  .cuda: ["device_id": "1"]])
+        #expect(throws: ConfigurationError.self) {
+            try withConfigFile("provider_options:\n  cuda: [1, 2]\n") { path in
+                try ConfigurationLoader.load(configFile: path, environment: [:])
+            }
+        }
+    }
+
     @Test("a provider list in block style works too")
     func fileProviderBlockList() throws {
         let configuration = try withConfigFile("providers:\n  - openvino\n  - CPUExecutionProvider\n") { path in
@@ -220,7 +238,8 @@ struct ConfigLoaderTests {
         ("graph_optimization", "max"), ("log_level", "loud"), ("embedding_batch_size", "0"),
         ("max_body_bytes", "big"), ("max_body_bytes", "10"), ("intra_op_threads", "-2"),
         ("embedding_batch_wait_ms", "soon"), ("embedding_batch_wait_ms", "-1"), ("embedding_truncate", "maybe"),
-        ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
+        ("provider_options", "openvino"), ("provider_options", "tpu.x=1"), ("provider_options", "cuda.=1"),
+        ("provider_options", "cuda.device_id="), ("provider_options", "cpu.threads=2"), ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
         ("memory_budget", "1e400"), ("memory_budget", "-5GiB"), ("keep_alive", "forever"), ("keep_alive", "5 parsecs"),
         ("keep_alive", "1e300"), ("keep_alive", "nan"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),
         ("max_queued_embedding_inputs", "0"), ("stream_buffer_events", "0"), ("max_inputs_per_request", "0"),

@@ -367,7 +367,7 @@ public final class ModelManager: Sendable {
                                    intraOpThreads: configuration.intraOpThreads,
                                    graphOptimization: configuration.graphOptimization,
                                    providers: entry.settings.providers ?? configuration.providers,
-                                   providerOptions: entry.settings.providerOptions))
+                                   providerOptions: Self.providerOptions(entry, configuration)))
         }
         let provider = model.session.providerSelection.chosen.onnxRuntimeName
         let batcher = EmbeddingBatcher(
@@ -403,7 +403,7 @@ public final class ModelManager: Sendable {
         }
         let names = candidates.map(\.genAIName)
         var options: [String: [String: String]] = [:]
-        for (kind, values) in entry.settings.providerOptions { options[kind.genAIName] = values }
+        for (kind, values) in Self.providerOptions(entry, configuration) { options[kind.genAIName] = values }
         let threads = Self.decoderThreads(entry: entry, configured: configuration.intraOpThreads)
         let (model, tokenizer) = try await Self.onLoadThread { [options] in
             let model = try GenAIModel(runtime: genAI, directory: entry.directory.path, providers: names,
@@ -423,6 +423,18 @@ public final class ModelManager: Sendable {
                                   window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
         return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
                           maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength)
+    }
+
+    /// The options each provider gets for `entry`: the server's `provider_options`, with the model's own
+    /// `ai-gateway.yaml` options replacing single keys.
+    public static func providerOptions(_ entry: ModelEntry, _ configuration: GatewayConfiguration)
+        -> [ExecutionProviderKind: [String: String]]
+    {
+        var merged = configuration.providerOptions
+        for (kind, values) in entry.settings.providerOptions {
+            merged[kind, default: [:]].merge(values) { _, own in own }
+        }
+        return merged
     }
 
     /// The intra-op threads a chat model's session gets: `intra_op_threads` when set; else the folder's own

@@ -191,6 +191,9 @@ public struct ModelSettings: Sendable, Equatable {
             guard !order.contains(kind) else {
                 throw ModelSettingsError("\(fileName): provider '\(kind.rawValue)' is listed twice")
             }
+            if kind == .cpu && !options.isEmpty {
+                throw ModelSettingsError("\(fileName): the cpu provider takes no options")
+            }
             order.append(kind)
             if !options.isEmpty { settings.providerOptions[kind] = options }
         }
