@@ -1,0 +1,115 @@
+"""A second real execution provider: the OpenVINO build of ONNX Runtime (PyPI `onnxruntime-openvino`, unpacked by
+scripts/setup into .runtime/openvino) serving both default models through the same binary, against the default
+CPU build as the reference: embeddings within cosine 0.99, greedy chat that is text with exact usage, and the
+fallback to the next provider, with its reason, when OpenVINO is asked for a device this machine lacks."""
+import json
+import math
+import os
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import CHAT_MODEL, EMBEDDING_MODEL, ROOT, Server
+
+OPENVINO_ORT = os.path.join(ROOT, ".runtime", "openvino", "libonnxruntime.so")
+TEXTS = [
+    "The quick brown fox jumps over the lazy dog.",
+    "OpenVINO runs ONNX models on Intel CPUs, GPUs and NPUs.",
+    "naïve café, 日本語, and an emoji 😀",
+    "A much longer sentence that keeps going for a while so that the attention has more than a handful of "
+    "positions to work on, with numbers 12345 and punctuation!",
+]
+CHATS = ["Say hello.", "What is the capital of France?", "Count from one to five."]
+
+
+def post(server, path, body):
+    request = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
+
+
+def listed(server):
+    with urllib.request.urlopen(server.url + "/v1/models", timeout=30) as response:
+        return {m["id"]: m for m in json.loads(response.read())["data"]}
+
+
+def cosine(a, b):
+    dot = sum(x * y for x, y in zip(a, b))
+    return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
+
+
+@pytest.fixture(scope="module")
+def openvino():
+    if not os.path.exists(OPENVINO_ORT):
+        pytest.fail(f"{OPENVINO_ORT} is missing: run scripts/setup (without SETUP_OPENVINO=0)")
+    s = Server("--providers", "openvino,cpu", env={"AIGW_ORT_LIBRARY": OPENVINO_ORT}, startup_timeout=240)
+    yield s
+    assert s.stop() == 0, s.output()
+
+
+@pytest.fixture(scope="module")
+def cpu():
+    s = Server("--providers", "cpu")
+    yield s
+    assert s.stop() == 0, s.output()
+
+
+def test_the_openvino_build_is_the_runtime_and_offers_the_provider(openvino):
+    with urllib.request.urlopen(openvino.url + "/health", timeout=30) as response:
+        health = json.loads(response.read())
+    assert health["onnxruntime"]["version"] == "1.24.1"
+    assert "OpenVINOExecutionProvider" in health["providers"]
+
+
+def test_embeddings_on_openvino_match_the_cpu_provider(openvino, cpu):
+    status, headers, on_openvino = post(openvino, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": TEXTS})
+    assert status == 200, on_openvino
+    assert headers["X-Execution-Provider"] == "OpenVINOExecutionProvider"
+    status, headers, on_cpu = post(cpu, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": TEXTS})
+    assert status == 200 and headers["X-Execution-Provider"] == "CPUExecutionProvider"
+    for a, b in zip(on_openvino["data"], on_cpu["data"]):
+        assert cosine(a["embedding"], b["embedding"]) >= 0.99
+    assert on_openvino["usage"] == on_cpu["usage"]
+    assert listed(openvino)[EMBEDDING_MODEL]["provider"] == "OpenVINOExecutionProvider"
+
+
+@pytest.mark.parametrize("content", CHATS)
+def test_greedy_chat_on_openvino_is_text_with_exact_usage(openvino, cpu, content):
+    body = {"model": CHAT_MODEL, "max_tokens": 16, "temperature": 0,
+            "messages": [{"role": "user", "content": content}]}
+    status, headers, answer = post(openvino, "/v1/chat/completions", body)
+    assert status == 200, answer
+    assert headers["X-Execution-Provider"] == "OpenVINOExecutionProvider"
+    text = answer["choices"][0]["message"]["content"]
+    assert text.strip() and "\ufffd" not in text
+    status, _, reference = post(cpu, "/v1/chat/completions", body)
+    # The same tokenizer and template: the prompt counts agree exactly; the output may differ (other kernels).
+    assert answer["usage"]["prompt_tokens"] == reference["usage"]["prompt_tokens"]
+    usage = answer["usage"]
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    finish = answer["choices"][0]["finish_reason"]
+    assert (finish == "length" and usage["completion_tokens"] == 16) or (finish == "stop" and usage["completion_tokens"] < 16)
+    assert listed(openvino)[CHAT_MODEL]["provider"] == "OpenVINOExecutionProvider"
+
+
+def test_a_device_openvino_lacks_falls_back_to_the_next_provider_with_the_reason():
+    server = Server("--providers", "openvino,cpu", "--provider-option", "openvino.device_type=NPU",
+                    env={"AIGW_ORT_LIBRARY": OPENVINO_ORT}, startup_timeout=240)
+    try:
+        status, headers, _ = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "hello"})
+        assert status == 200 and headers["X-Execution-Provider"] == "CPUExecutionProvider"
+        status, headers, _ = post(server, "/v1/chat/completions", {
+            "model": CHAT_MODEL, "max_tokens": 4, "messages": [{"role": "user", "content": "hi"}]})
+        assert status == 200 and headers["X-Execution-Provider"] == "CPUExecutionProvider"
+        for model in listed(server).values():
+            assert model["provider"] == "CPUExecutionProvider"
+            assert [s["provider"] for s in model["provider_skipped"]] == ["openvino"]
+            assert model["provider_skipped"][0]["reason"]
+            assert model["provider_options"] == {"openvino": {"device_type": "NPU"}}
+    finally:
+        assert server.stop() == 0
