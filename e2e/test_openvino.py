@@ -113,3 +113,31 @@ def test_a_device_openvino_lacks_falls_back_to_the_next_provider_with_the_reason
             assert model["provider_options"] == {"openvino": {"device_type": "NPU"}}
     finally:
         assert server.stop() == 0
+
+
+def health(server):
+    with urllib.request.urlopen(server.url + "/health", timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_device_discovery_lists_the_cpu_device_on_both_builds(openvino, cpu):
+    for server in (openvino, cpu):
+        report = health(server)
+        assert "devices_error" not in report, report
+        kinds = {(d["provider"], d["type"]) for d in report["devices"]}
+        assert ("CPUExecutionProvider", "CPU") in kinds, report["devices"]
+        assert report["provider_libraries"] == []
+
+
+def test_a_plugin_library_that_is_not_a_provider_is_reported_and_the_rest_serve():
+    bogus = os.path.join(ROOT, ".runtime", "lib", "libonnxruntime-genai.so")
+    server = Server("--execution-provider-library", f"bogus={bogus}")
+    try:
+        [library] = health(server)["provider_libraries"]
+        assert library["name"] == "bogus" and library["path"] == bogus
+        assert library["registered"] is False
+        assert "CreateEpFactories" in library["error"], library
+        status, headers, _ = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "still served"})
+        assert status == 200 and headers["X-Execution-Provider"] == "CPUExecutionProvider"
+    finally:
+        assert server.stop() == 0

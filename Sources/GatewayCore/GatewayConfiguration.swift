@@ -17,6 +17,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Options per execution provider for every model (a model's `ai-gateway.yaml` may override single keys), e.g.
     /// `[.openvino: ["device_type": "NPU"]]`.
     public var providerOptions: [ExecutionProviderKind: [String: String]] = [:]
+    /// Plugin execution-provider libraries to register with ONNX Runtime at start (name, path), e.g. the
+    /// `onnxruntime-qnn` wheel's; they then take part in device discovery.
+    public var executionProviderLibraries: [ProviderLibrary] = []
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
     /// Threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose.
@@ -74,4 +77,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var corsAllowedOrigins: [String] = []
 
     public init() {}
+}
+
+/// A plugin execution-provider library: the name it is registered under and its path.
+public struct ProviderLibrary: Sendable, Equatable {
+    public var name: String
+    public var path: String
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
 }

@@ -26,6 +26,12 @@ public struct InferenceRuntime: Sendable {
     public let genAIStatus: LibraryStatus
     /// Providers compiled into the loaded ONNX Runtime, by ONNX Runtime's names; empty when it did not load.
     public let availableProviders: [String]
+    /// The execution-provider / device pairs ONNX Runtime reports (after registering plugin libraries).
+    public let devices: [EpDevice]
+    /// Why `devices` is empty: ONNX Runtime missing or too old for discovery; nil when discovery ran.
+    public let devicesError: String?
+    /// The plugin libraries asked for, each registered or with its error.
+    public let providerLibraries: [ProviderLibraryStatus]
 
     /// Loads both libraries from the configured paths (else `.runtime/lib/`), recording failures instead of
     /// throwing them.
@@ -41,6 +47,29 @@ public struct InferenceRuntime: Sendable {
         } catch {
             ortStatus = .unavailable("\(error)")
         }
+        var libraries: [ProviderLibraryStatus] = []
+        var devices: [EpDevice] = []
+        var devicesError: String? = "ONNX Runtime is unavailable"
+        if let ort {
+            for library in configuration.executionProviderLibraries {
+                do {
+                    try ort.registerProviderLibrary(name: library.name, path: library.path)
+                    libraries.append(ProviderLibraryStatus(name: library.name, path: library.path, error: nil))
+                } catch let error as OrtError {
+                    libraries.append(ProviderLibraryStatus(name: library.name, path: library.path, error: error.message))
+                } catch {
+                    libraries.append(ProviderLibraryStatus(name: library.name, path: library.path, error: "\(error)"))
+                }
+            }
+            do {
+                devices = try ort.epDevices()
+                devicesError = nil
+            } catch let error as OrtError {
+                devicesError = error.message
+            } catch {
+                devicesError = "\(error)"
+            }
+        }
         var genAI: GenAIRuntime?
         var genAIStatus: LibraryStatus
         do {
@@ -52,15 +81,20 @@ public struct InferenceRuntime: Sendable {
             genAIStatus = .unavailable("\(error)")
         }
         return InferenceRuntime(onnxRuntime: ort, genAI: genAI, onnxRuntimeStatus: ortStatus,
-                                genAIStatus: genAIStatus, availableProviders: providers)
+                                genAIStatus: genAIStatus, availableProviders: providers, devices: devices,
+                                devicesError: devicesError, providerLibraries: libraries)
     }
 
     public init(onnxRuntime: OrtRuntime?, genAI: GenAIRuntime?, onnxRuntimeStatus: LibraryStatus,
-                genAIStatus: LibraryStatus, availableProviders: [String]) {
+                genAIStatus: LibraryStatus, availableProviders: [String], devices: [EpDevice] = [],
+                devicesError: String? = nil, providerLibraries: [ProviderLibraryStatus] = []) {
         self.onnxRuntime = onnxRuntime
         self.genAI = genAI
         self.onnxRuntimeStatus = onnxRuntimeStatus
         self.genAIStatus = genAIStatus
         self.availableProviders = availableProviders
+        self.devices = devices
+        self.devicesError = devicesError
+        self.providerLibraries = providerLibraries
     }
 }

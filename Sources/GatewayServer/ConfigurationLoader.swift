@@ -28,6 +28,9 @@ public enum ConfigurationLoader {
             help: "execution-provider preference, comma separated (qnn,dml,cuda,openvino,coreml,cpu)"),
         Key(file: "provider_options", environment: "AIGW_PROVIDER_OPTIONS", flag: "--provider-option",
             help: "options per provider, PROVIDER.KEY=VALUE separated by ';' (flag repeatable; none)"),
+        Key(file: "execution_provider_libraries", environment: "AIGW_EXECUTION_PROVIDER_LIBRARIES",
+            flag: "--execution-provider-library",
+            help: "plugin execution-provider libraries to register, NAME=PATH, comma separated (flag repeatable)"),
         Key(file: "max_body_bytes", environment: "AIGW_MAX_BODY_BYTES", flag: "--max-body-bytes",
             help: "largest request body in bytes (16777216)"),
         Key(file: "intra_op_threads", environment: "AIGW_INTRA_OP_THREADS", flag: "--intra-op-threads",
@@ -137,6 +140,8 @@ public enum ConfigurationLoader {
         return try mapping.sorted(by: { $0.key < $1.key }).map { key, value in
             switch value {
             case let list as [Any]: return (key, list.map { "\($0)" }.joined(separator: ","))
+            case let map as [String: Any] where key == "execution_provider_libraries":
+                return (key, map.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: ","))
             case let map as [String: Any] where key == "provider_options":
                 // {provider: {key: value}} becomes the flat form the environment and flags use.
                 var items: [String] = []
@@ -197,6 +202,15 @@ public enum ConfigurationLoader {
         case "genai_library": configuration.genAILibrary = path()
         case "providers": configuration.providers = try providers(value, source: source)
         case "provider_options": configuration.providerOptions = try providerOptions(value, source: source)
+        case "execution_provider_libraries":
+            configuration.executionProviderLibraries = try list().map { item in
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ConfigurationError(
+                        "\(source): 'execution_provider_libraries' must be NAME=PATH items, got '\(item)'")
+                }
+                return ProviderLibrary(name: parts[0], path: parts[1])
+            }
         case "max_body_bytes": configuration.maxBodyBytes = try integer(in: 1024...(1 << 34))
         case "intra_op_threads": configuration.intraOpThreads = try integer(in: 0...1024)
         case "graph_optimization":

@@ -36,6 +36,42 @@ struct HealthReport: Encodable {
         let skipped: [ProviderSkip]
     }
 
+    /// An execution-provider / device pair ONNX Runtime reports.
+    struct Device: Encodable {
+        let provider: String
+        let providerVendor: String
+        let type: String
+        let vendor: String
+        let vendorID: UInt32
+        let deviceID: UInt32
+        let metadata: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case provider, type, vendor, metadata
+            case providerVendor = "provider_vendor"
+            case vendorID = "vendor_id"
+            case deviceID = "device_id"
+        }
+    }
+
+    /// A plugin execution-provider library and whether it registered.
+    struct ProviderLibrary: Encodable {
+        let name: String
+        let path: String
+        let registered: Bool
+        let error: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(path, forKey: .path)
+            try container.encode(registered, forKey: .registered)
+            try container.encode(error, forKey: .error)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, path, registered, error }
+    }
+
     /// Memory in use.
     struct Memory: Encodable {
         let rssBytes: Int
@@ -59,13 +95,19 @@ struct HealthReport: Encodable {
     let onnxruntime: Library
     let genai: Library
     let providers: [String]
+    /// What ONNX Runtime's device discovery reports (empty with `devicesError` when it is unavailable).
+    let devices: [Device]
+    let devicesError: String?
+    let providerLibraries: [ProviderLibrary]
     let models: [Model]
     /// Chat generations running now.
     let activeGenerations: Int
     let memory: Memory
 
     enum CodingKeys: String, CodingKey {
-        case status, version, onnxruntime, genai, providers, models, memory
+        case status, version, onnxruntime, genai, providers, devices, models, memory
+        case devicesError = "devices_error"
+        case providerLibraries = "provider_libraries"
         case uptimeSeconds = "uptime_seconds"
         case activeGenerations = "active_generations"
     }

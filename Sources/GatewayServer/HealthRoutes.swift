@@ -22,6 +22,15 @@ struct HealthRoutes: Sendable {
             onnxruntime: .init(runtime.onnxRuntimeStatus),
             genai: .init(runtime.genAIStatus),
             providers: runtime.availableProviders,
+            devices: runtime.devices.map {
+                HealthReport.Device(provider: $0.provider, providerVendor: $0.providerVendor, type: $0.type,
+                                    vendor: $0.vendor, vendorID: $0.vendorID, deviceID: $0.deviceID,
+                                    metadata: $0.metadata)
+            },
+            devicesError: runtime.devicesError,
+            providerLibraries: runtime.providerLibraries.map {
+                HealthReport.ProviderLibrary(name: $0.name, path: $0.path, registered: $0.error == nil, error: $0.error)
+            },
             models: models,
             activeGenerations: state.manager.activeGenerations(),
             memory: .init(rssBytes: ProcessMemory.residentBytes(), systemUsedPercent: ProcessMemory.systemUsedPercent(),

@@ -20,6 +20,8 @@ public final class OrtRuntime: @unchecked Sendable {
     public let path: String
     public let version: String
     let api: OrtApi
+    /// The function table itself, for slots past the declared struct (read only when the version has them).
+    let table: UnsafeRawPointer
     let environment: OpaquePointer
     let allocator: OpaquePointer
     let cpuMemoryInfo: OpaquePointer
@@ -64,6 +66,7 @@ public final class OrtRuntime: @unchecked Sendable {
         self.path = path
         self.version = version
         self.api = table.pointee
+        self.table = UnsafeRawPointer(table)
 
         var env: OpaquePointer?
         var status = api.CreateEnv(ORT_LOGGING_LEVEL_WARNING, "ai-gateway", &env)

@@ -29,6 +29,10 @@ struct ConfigOptions: ParsableArguments {
             help: "An execution-provider option, PROVIDER.KEY=VALUE, e.g. openvino.device_type=NPU (repeatable).")
     var providerOptions: [String] = []
 
+    @Option(name: .customLong("execution-provider-library"),
+            help: "A plugin execution-provider library to register, NAME=PATH (repeatable).")
+    var executionProviderLibraries: [String] = []
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (16777216).")
     var maxBodyBytes: Int?
 
@@ -123,6 +127,8 @@ struct ConfigOptions: ParsableArguments {
         flags["genai_library"] = genaiLibrary
         flags["providers"] = providers
         flags["provider_options"] = providerOptions.isEmpty ? nil : providerOptions.joined(separator: ";")
+        flags["execution_provider_libraries"] = executionProviderLibraries.isEmpty
+            ? nil : executionProviderLibraries.joined(separator: ",")
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)
         flags["intra_op_threads"] = intraOpThreads.map(String.init)
         flags["graph_optimization"] = graphOptimization

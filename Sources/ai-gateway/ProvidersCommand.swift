@@ -22,6 +22,21 @@ struct ProvidersCommand: AsyncParsableCommand {
             print("onnxruntime-genai unavailable: \(runtime.genAIStatus.error ?? "unknown reason")")
         }
         print("available providers: \(runtime.availableProviders.joined(separator: ", "))")
+        for library in runtime.providerLibraries {
+            print("plugin library \(library.name) (\(library.path)): \(library.error.map { "not registered: \($0)" } ?? "registered")")
+        }
+        if let error = runtime.devicesError {
+            print("devices: unavailable (\(error))")
+        } else {
+            print("devices:")
+            for device in runtime.devices {
+                let details = device.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: ", ")
+                print("  \(device.type.padding(toLength: 4, withPad: " ", startingAt: 0)) \(device.provider) "
+                      + "(\(device.vendor.isEmpty ? "vendor unknown" : device.vendor), vendor id \(device.vendorID), "
+                      + "device id \(device.deviceID))\(details.isEmpty ? "" : ": \(details)")")
+            }
+        }
         print("preference:")
         let available = Set(runtime.availableProviders)
         for kind in configuration.providers {

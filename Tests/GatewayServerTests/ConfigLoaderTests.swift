@@ -26,6 +26,10 @@ struct ConfigLoaderTests {
         "provider_options": Sample(value: "openvino.device_type=NPU; cuda.device_id=1;openvino.precision=FP16") {
             $0.providerOptions == [.openvino: ["device_type": "NPU", "precision": "FP16"], .cuda: ["device_id": "1"]]
         },
+        "execution_provider_libraries": Sample(value: "qnn=/opt/qnn/libonnxruntime_providers_qnn.so, x = /y.so") {
+            $0.executionProviderLibraries == [ProviderLibrary(name: "qnn", path: "/opt/qnn/libonnxruntime_providers_qnn.so"),
+                                              ProviderLibrary(name: "x", path: "/y.so")]
+        },
         "max_body_bytes": Sample(value: "4096") { $0.maxBodyBytes == 4096 },
         "intra_op_threads": Sample(value: "3") { $0.intraOpThreads == 3 },
         "graph_optimization": Sample(value: "basic") { $0.graphOptimization == .basic },
@@ -238,7 +242,8 @@ struct ConfigLoaderTests {
         ("graph_optimization", "max"), ("log_level", "loud"), ("embedding_batch_size", "0"),
         ("max_body_bytes", "big"), ("max_body_bytes", "10"), ("intra_op_threads", "-2"),
         ("embedding_batch_wait_ms", "soon"), ("embedding_batch_wait_ms", "-1"), ("embedding_truncate", "maybe"),
-        ("provider_options", "openvino"), ("provider_options", "tpu.x=1"), ("provider_options", "cuda.=1"),
+        ("execution_provider_libraries", "qnn"), ("execution_provider_libraries", "=/x.so"),
+        ("execution_provider_libraries", "qnn="), ("provider_options", "openvino"), ("provider_options", "tpu.x=1"), ("provider_options", "cuda.=1"),
         ("provider_options", "cuda.device_id="), ("provider_options", "cpu.threads=2"), ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
         ("memory_budget", "1e400"), ("memory_budget", "-5GiB"), ("keep_alive", "forever"), ("keep_alive", "5 parsecs"),
         ("keep_alive", "1e300"), ("keep_alive", "nan"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),

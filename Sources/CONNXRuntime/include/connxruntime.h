@@ -345,6 +345,46 @@ typedef struct OrtApi {
     // Later slots exist in newer releases; the gateway does not reach past slot 216.
 } OrtApi;
 
+// Device discovery and plugin execution providers (ONNX Runtime 1.22 and later). These slots lie past the part of
+// the table declared above; they are read by index, and only from a library whose version says it has them.
+typedef struct OrtEpDevice OrtEpDevice;
+typedef struct OrtHardwareDevice OrtHardwareDevice;
+typedef struct OrtKeyValuePairs OrtKeyValuePairs;
+
+#define AIGW_ORT_DEVICE_API_MINOR 22
+#define AIGW_ORT_SLOT_GET_KEY_VALUE_PAIRS 298
+#define AIGW_ORT_SLOT_REGISTER_EP_LIBRARY 301
+#define AIGW_ORT_SLOT_UNREGISTER_EP_LIBRARY 302
+#define AIGW_ORT_SLOT_GET_EP_DEVICES 303
+#define AIGW_ORT_SLOT_HARDWARE_DEVICE_TYPE 307
+#define AIGW_ORT_SLOT_HARDWARE_DEVICE_VENDOR_ID 308
+#define AIGW_ORT_SLOT_HARDWARE_DEVICE_VENDOR 309
+#define AIGW_ORT_SLOT_HARDWARE_DEVICE_DEVICE_ID 310
+#define AIGW_ORT_SLOT_HARDWARE_DEVICE_METADATA 311
+#define AIGW_ORT_SLOT_EP_DEVICE_EP_NAME 312
+#define AIGW_ORT_SLOT_EP_DEVICE_EP_VENDOR 313
+#define AIGW_ORT_SLOT_EP_DEVICE_EP_METADATA 314
+#define AIGW_ORT_SLOT_EP_DEVICE_DEVICE 316
+
+typedef void (*AIGWOrtGetKeyValuePairsFn)(const OrtKeyValuePairs *_Nonnull pairs,
+                                          const char *_Nullable const *_Nullable *_Nonnull keys,
+                                          const char *_Nullable const *_Nullable *_Nonnull values,
+                                          size_t *_Nonnull count);
+typedef OrtStatus *_Nullable (*AIGWOrtRegisterEpLibraryFn)(OrtEnv *_Nonnull env, const char *_Nonnull name,
+                                                           const char *_Nonnull path);
+typedef OrtStatus *_Nullable (*AIGWOrtUnregisterEpLibraryFn)(OrtEnv *_Nonnull env, const char *_Nonnull name);
+typedef OrtStatus *_Nullable (*AIGWOrtGetEpDevicesFn)(const OrtEnv *_Nonnull env,
+                                                      const OrtEpDevice *_Nullable const *_Nullable *_Nonnull devices,
+                                                      size_t *_Nonnull count);
+/// OrtHardwareDeviceType: 0 CPU, 1 GPU, 2 NPU.
+typedef int32_t (*AIGWOrtHardwareDeviceTypeFn)(const OrtHardwareDevice *_Nonnull device);
+typedef uint32_t (*AIGWOrtHardwareDeviceNumberFn)(const OrtHardwareDevice *_Nonnull device);
+typedef const char *_Nullable (*AIGWOrtHardwareDeviceStringFn)(const OrtHardwareDevice *_Nonnull device);
+typedef const OrtKeyValuePairs *_Nullable (*AIGWOrtHardwareDeviceMetadataFn)(const OrtHardwareDevice *_Nonnull device);
+typedef const char *_Nullable (*AIGWOrtEpDeviceStringFn)(const OrtEpDevice *_Nonnull device);
+typedef const OrtKeyValuePairs *_Nullable (*AIGWOrtEpDeviceMetadataFn)(const OrtEpDevice *_Nonnull device);
+typedef const OrtHardwareDevice *_Nullable (*AIGWOrtEpDeviceDeviceFn)(const OrtEpDevice *_Nonnull device);
+
 typedef struct OrtApiBase {
     const OrtApi *_Nullable (* _Nonnull GetApi)(uint32_t version);
     const char *_Nonnull (* _Nonnull GetVersionString)(void);

@@ -1,0 +1,118 @@
+import CONNXRuntime
+
+/// One (execution provider, hardware device) pair ONNX Runtime reports (`GetEpDevices`, ONNX Runtime 1.22+).
+public struct EpDevice: Sendable, Equatable {
+    /// The execution provider's name, e.g. `CPUExecutionProvider`, `OpenVINOExecutionProvider`.
+    public let provider: String
+    public let providerVendor: String
+    /// `CPU`, `GPU` or `NPU`.
+    public let type: String
+    public let vendor: String
+    public let vendorID: UInt32
+    public let deviceID: UInt32
+    /// The device's metadata (driver, description, …) and the provider's for this device.
+    public let metadata: [String: String]
+    public let providerMetadata: [String: String]
+}
+
+/// A plugin execution-provider library registered (or not) with ONNX Runtime.
+public struct ProviderLibraryStatus: Sendable, Equatable {
+    public let name: String
+    public let path: String
+    /// nil when registered; else why not.
+    public let error: String?
+
+    public init(name: String, path: String, error: String?) {
+        self.name = name
+        self.path = path
+        self.error = error
+    }
+}
+
+extension OrtRuntime {
+    /// The ONNX Runtime release from which device discovery and plugin providers exist.
+    public static let deviceAPIVersion = "1.\(AIGW_ORT_DEVICE_API_MINOR)"
+
+    /// Whether this library has device discovery, plugin providers and the selection policy.
+    public var hasDeviceAPI: Bool { Self.isAtLeast(version, major: 1, minor: Int(AIGW_ORT_DEVICE_API_MINOR)) }
+
+    /// Why device discovery is unavailable, or nil when it is there.
+    public var deviceAPIUnavailableReason: String? {
+        hasDeviceAPI ? nil
+            : "device discovery needs ONNX Runtime \(Self.deviceAPIVersion) or later; this is \(version)"
+    }
+
+    /// A function of the table at `slot`, past the declared struct; nil when this library is too old for it.
+    private func slot<T>(_ index: Int32, as type: T.Type) -> T? {
+        guard hasDeviceAPI else { return nil }
+        let offset = Int(index) * MemoryLayout<UnsafeRawPointer>.stride
+        guard let pointer = table.load(fromByteOffset: offset, as: UnsafeRawPointer?.self) else { return nil }
+        return unsafeBitCast(pointer, to: type)
+    }
+
+    /// Every execution provider / device pair ONNX Runtime reports (plugin providers included once registered).
+    public func epDevices() throws -> [EpDevice] {
+        guard let getDevices = slot(AIGW_ORT_SLOT_GET_EP_DEVICES, as: AIGWOrtGetEpDevicesFn.self),
+              let epName = slot(AIGW_ORT_SLOT_EP_DEVICE_EP_NAME, as: AIGWOrtEpDeviceStringFn.self),
+              let epVendor = slot(AIGW_ORT_SLOT_EP_DEVICE_EP_VENDOR, as: AIGWOrtEpDeviceStringFn.self),
+              let epMetadata = slot(AIGW_ORT_SLOT_EP_DEVICE_EP_METADATA, as: AIGWOrtEpDeviceMetadataFn.self),
+              let epDevice = slot(AIGW_ORT_SLOT_EP_DEVICE_DEVICE, as: AIGWOrtEpDeviceDeviceFn.self),
+              let deviceType = slot(AIGW_ORT_SLOT_HARDWARE_DEVICE_TYPE, as: AIGWOrtHardwareDeviceTypeFn.self),
+              let vendorID = slot(AIGW_ORT_SLOT_HARDWARE_DEVICE_VENDOR_ID, as: AIGWOrtHardwareDeviceNumberFn.self),
+              let vendor = slot(AIGW_ORT_SLOT_HARDWARE_DEVICE_VENDOR, as: AIGWOrtHardwareDeviceStringFn.self),
+              let deviceID = slot(AIGW_ORT_SLOT_HARDWARE_DEVICE_DEVICE_ID, as: AIGWOrtHardwareDeviceNumberFn.self),
+              let deviceMetadata = slot(AIGW_ORT_SLOT_HARDWARE_DEVICE_METADATA,
+                                        as: AIGWOrtHardwareDeviceMetadataFn.self),
+              let pairs = slot(AIGW_ORT_SLOT_GET_KEY_VALUE_PAIRS, as: AIGWOrtGetKeyValuePairsFn.self)
+        else {
+            throw OrtError(.libraryUnavailable, deviceAPIUnavailableReason ?? "device discovery is unavailable")
+        }
+        func dictionary(_ pointer: OpaquePointer?) -> [String: String] {
+            guard let pointer else { return [:] }
+            var keys: UnsafePointer<UnsafePointer<CChar>?>?
+            var values: UnsafePointer<UnsafePointer<CChar>?>?
+            var count = 0
+            pairs(pointer, &keys, &values, &count)
+            var result: [String: String] = [:]
+            for index in 0..<count {
+                guard let key = keys?[index], let value = values?[index] else { continue }
+                result[String(cString: key)] = String(cString: value)
+            }
+            return result
+        }
+        var list: UnsafePointer<OpaquePointer?>?
+        var count = 0
+        try check(getDevices(environment, &list, &count))
+        return (0..<count).compactMap { index -> EpDevice? in
+            guard let device = list?[index] else { return nil }
+            let hardware = epDevice(device)
+            let typeName: String
+            switch hardware.map(deviceType) {
+            case 0?: typeName = "CPU"
+            case 1?: typeName = "GPU"
+            case 2?: typeName = "NPU"
+            default: typeName = "unknown"
+            }
+            return EpDevice(
+                provider: epName(device).map { String(cString: $0) } ?? "",
+                providerVendor: epVendor(device).map { String(cString: $0) } ?? "",
+                type: typeName,
+                vendor: hardware.flatMap(vendor).map { String(cString: $0) } ?? "",
+                vendorID: hardware.map(vendorID) ?? 0,
+                deviceID: hardware.map(deviceID) ?? 0,
+                metadata: dictionary(hardware.flatMap(deviceMetadata)),
+                providerMetadata: dictionary(epMetadata(device)))
+        }
+    }
+
+    /// Registers a plugin execution-provider library under `name`; its providers then take part in discovery.
+    /// Throws with ONNX Runtime's reason (a file that is not an EP library, a missing file) or when this ONNX
+    /// Runtime is too old.
+    public func registerProviderLibrary(name: String, path: String) throws {
+        guard let register = slot(AIGW_ORT_SLOT_REGISTER_EP_LIBRARY, as: AIGWOrtRegisterEpLibraryFn.self) else {
+            throw OrtError(.libraryUnavailable, "plugin execution providers need ONNX Runtime \(Self.deviceAPIVersion) "
+                               + "or later; this is \(version)")
+        }
+        try check(register(environment, name, path))
+    }
+}
