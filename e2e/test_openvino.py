@@ -1,7 +1,9 @@
-"""A second real execution provider: the OpenVINO build of ONNX Runtime (PyPI `onnxruntime-openvino`, unpacked by
-scripts/setup into .runtime/openvino) serving both default models through the same binary, against the default
+"""Execution providers beyond the default build. A second real execution provider: the OpenVINO build of ONNX
+Runtime (PyPI `onnxruntime-openvino`, unpacked by scripts/setup into .runtime/openvino) serving both default models through the same binary, against the default
 CPU build as the reference: embeddings within cosine 0.99, greedy chat that is text with exact usage, and the
-fallback to the next provider, with its reason, when OpenVINO is asked for a device this machine lacks."""
+fallback to the next provider, with its reason, when OpenVINO is asked for a device this machine lacks. Also ONNX
+Runtime's device discovery, a plugin library that is not a provider, and ONNX Runtime 1.20.1 (.runtime/ort-old),
+too old for discovery, still serving."""
 import json
 import math
 import os
@@ -139,5 +141,23 @@ def test_a_plugin_library_that_is_not_a_provider_is_reported_and_the_rest_serve(
         assert "CreateEpFactories" in library["error"], library
         status, headers, _ = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "still served"})
         assert status == 200 and headers["X-Execution-Provider"] == "CPUExecutionProvider"
+    finally:
+        assert server.stop() == 0
+
+
+def test_an_onnx_runtime_too_old_for_discovery_still_serves_and_says_why():
+    old = os.path.join(ROOT, ".runtime", "ort-old", "libonnxruntime.so")
+    bogus = os.path.join(ROOT, ".runtime", "lib", "libonnxruntime-genai.so")
+    server = Server("--execution-provider-library", f"bogus={bogus}", env={"AIGW_ORT_LIBRARY": old})
+    try:
+        report = health(server)
+        assert report["onnxruntime"]["version"] == "1.20.1"
+        assert report["devices"] == []
+        assert "1.22" in report["devices_error"] and "1.20.1" in report["devices_error"]
+        [library] = report["provider_libraries"]
+        assert library["registered"] is False and "1.22" in library["error"]
+        status, headers, body = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "old but fine"})
+        assert status == 200, body
+        assert headers["X-Execution-Provider"] == "CPUExecutionProvider"
     finally:
         assert server.stop() == 0
