@@ -25,8 +25,12 @@ struct FoundationCLITests {
     func providersPreference() async throws {
         let result = try await GatewayProcess.run(["providers", "--providers", "cpu,cuda"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let preference = lines(result.stdout).filter { $0.hasPrefix("  ") }
+        let all = lines(result.stdout)
+        let preference = all.drop { $0 != "preference:" }.dropFirst().filter { $0.hasPrefix("  ") }
         #expect(preference.count == 2, "\(result.stdout)")
+        // Device discovery comes before the preference: the CPU device of ONNX Runtime 1.32.
+        let devices = all.drop { $0 != "devices:" }.dropFirst().prefix { $0.hasPrefix("  ") }
+        #expect(devices.contains { $0.contains("CPU  CPUExecutionProvider") }, "\(result.stdout)")
         #expect(preference.first?.contains("CPUExecutionProvider: available") == true, "\(result.stdout)")
         #expect(preference.last?.contains("CUDAExecutionProvider: not in this ONNX Runtime build") == true)
     }
