@@ -3,15 +3,19 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup build serve test release clean
+.PHONY: setup setup-serve build serve test release clean
 
 setup:
 	bash scripts/setup
 
+# Serving needs neither the OpenVINO build nor the old ONNX Runtime that the tests use.
+setup-serve:
+	SETUP_TEST_RUNTIMES=0 bash scripts/setup
+
 build: setup
 	$(SWIFT) build --product ai-gateway
 
-release: setup
+release: setup-serve
 	$(SWIFT) build -c release --product ai-gateway
 
 serve: release
