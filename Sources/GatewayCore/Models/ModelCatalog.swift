@@ -26,9 +26,12 @@ public struct ModelEntry: Sendable, Equatable {
     public let kvBytesPerToken: Int
     /// The model's own context length (chat models, from `genai_config.json`), before the settings' cap.
     public let modelContextLength: Int?
+    /// Whether its `genai_config.json` sets `session_options.intra_op_num_threads` itself.
+    public let configuresThreads: Bool
 
     public init(id: String, kind: ModelKind?, directory: URL, created: Int, settings: ModelSettings = ModelSettings(),
-                problem: String? = nil, weightBytes: Int = 0, kvBytesPerToken: Int = 0, modelContextLength: Int? = nil) {
+                problem: String? = nil, weightBytes: Int = 0, kvBytesPerToken: Int = 0, modelContextLength: Int? = nil,
+                configuresThreads: Bool = false) {
         self.id = id
         self.kind = kind
         self.directory = directory
@@ -38,6 +41,7 @@ public struct ModelEntry: Sendable, Equatable {
         self.weightBytes = weightBytes
         self.kvBytesPerToken = kvBytesPerToken
         self.modelContextLength = modelContextLength
+        self.configuresThreads = configuresThreads
     }
 
     public var aliases: [String] { settings.aliases }
@@ -158,7 +162,7 @@ public struct ModelCatalog: Sendable {
                 let facts = try GenAIFacts.read(folder: folder)
                 return ModelEntry(id: id, kind: .chat, directory: folder, created: created, settings: settings,
                                   weightBytes: weights, kvBytesPerToken: facts.kvBytesPerToken,
-                                  modelContextLength: facts.contextLength)
+                                  modelContextLength: facts.contextLength, configuresThreads: facts.configuresThreads)
             } catch {
                 return broken(id, kind, "genai_config.json: \(error.message)", settings: settings)
             }
@@ -187,13 +191,14 @@ public struct ModelCatalog: Sendable {
 extension ModelEntry {
     func with(problem: String) -> ModelEntry {
         ModelEntry(id: id, kind: kind, directory: directory, created: created, settings: settings, problem: problem,
-                   weightBytes: weightBytes, kvBytesPerToken: kvBytesPerToken, modelContextLength: modelContextLength)
+                   weightBytes: weightBytes, kvBytesPerToken: kvBytesPerToken, modelContextLength: modelContextLength,
+                   configuresThreads: configuresThreads)
     }
 
     func renamed(_ newID: String) -> ModelEntry {
         ModelEntry(id: newID, kind: kind, directory: directory, created: created, settings: settings,
                    problem: problem ?? "id clash", weightBytes: weightBytes, kvBytesPerToken: kvBytesPerToken,
-                   modelContextLength: modelContextLength)
+                   modelContextLength: modelContextLength, configuresThreads: configuresThreads)
     }
 }
 
@@ -202,6 +207,8 @@ extension ModelEntry {
 struct GenAIFacts {
     let contextLength: Int?
     let kvBytesPerToken: Int
+    /// Whether `model.decoder.session_options.intra_op_num_threads` is set.
+    var configuresThreads = false
 
     static func read(folder: URL) throws(ModelSettingsError) -> GenAIFacts {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("genai_config.json")),
@@ -216,10 +223,14 @@ struct GenAIFacts {
             guard let value = decoder[key] as? Int, (1...65536).contains(value) else { return nil }
             return value
         }
-        guard let layers = count("num_hidden_layers") else { return GenAIFacts(contextLength: context, kvBytesPerToken: 0) }
+        let threads = (decoder["session_options"] as? [String: Any])?["intra_op_num_threads"] != nil
+        guard let layers = count("num_hidden_layers") else {
+            return GenAIFacts(contextLength: context, kvBytesPerToken: 0, configuresThreads: threads)
+        }
         let heads = count("num_key_value_heads") ?? count("num_attention_heads") ?? 1
         let headSize = count("head_size") ?? ((count("hidden_size") ?? 64) / max(1, count("num_attention_heads") ?? 1))
         // Keys and values, float32 on the CPU.
-        return GenAIFacts(contextLength: context, kvBytesPerToken: layers * 2 * heads * max(1, headSize) * 4)
+        return GenAIFacts(contextLength: context, kvBytesPerToken: layers * 2 * heads * max(1, headSize) * 4,
+                          configuresThreads: threads)
     }
 }

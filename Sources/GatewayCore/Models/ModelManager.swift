@@ -442,15 +442,7 @@ public final class ModelManager: Sendable {
     /// onnxruntime-genai otherwise runs ONNX Runtime on one thread (measured: one stream kept 1.04 cores busy).
     static func decoderThreads(entry: ModelEntry, configured: Int) -> Int {
         if configured > 0 { return configured }
-        let file = entry.directory.appendingPathComponent("genai_config.json")
-        if let data = try? Data(contentsOf: file),
-           let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-           let options = ((root["model"] as? [String: Any])?["decoder"] as? [String: Any])?["session_options"]
-               as? [String: Any],
-           options["intra_op_num_threads"] != nil {
-            return 0
-        }
-        return ProcessInfo.processInfo.activeProcessorCount
+        return entry.configuresThreads ? 0 : ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Records a finished load's duration and the resident memory it added, labelled by model and provider.
@@ -478,19 +470,15 @@ public final class ModelManager: Sendable {
             else { return nil }
             let info = registry.info(id: id)
             let now = ContinuousClock.now
+            let reported: ModelStatus.State
+            var error: String?
             switch model.phase {
-            case .available:
-                return ModelStatus(entry: entry, state: .available, error: nil, provider: nil, residentBytes: nil,
-                                   leases: 0, keepAlive: model.keepAlive, expiresAt: nil)
-            case .loading, .waitingForMemory:
-                return ModelStatus(entry: entry, state: .loading, error: nil, provider: nil, residentBytes: nil,
-                                   leases: 0, keepAlive: model.keepAlive, expiresAt: nil)
-            case .unloading:
-                return ModelStatus(entry: entry, state: .unloading, error: nil, provider: nil, residentBytes: nil,
-                                   leases: 0, keepAlive: model.keepAlive, expiresAt: nil)
-            case .failed(let error, _):
-                return ModelStatus(entry: entry, state: .failed, error: error.message, provider: nil,
-                                   residentBytes: nil, leases: 0, keepAlive: model.keepAlive, expiresAt: nil)
+            case .available: reported = .available
+            case .loading, .waitingForMemory: reported = .loading
+            case .unloading: reported = .unloading
+            case .failed(let failure, _):
+                reported = .failed
+                error = failure.message
             case .loaded(let loaded):
                 var expires: Date?
                 if loaded.leases == 0, case .seconds(let seconds) = model.keepAlive {
@@ -501,6 +489,8 @@ public final class ModelManager: Sendable {
                                    residentBytes: loaded.residentBytes, leases: loaded.leases,
                                    keepAlive: model.keepAlive, expiresAt: expires)
             }
+            return ModelStatus(entry: entry, state: reported, error: error, provider: nil, residentBytes: nil, leases: 0,
+                               keepAlive: model.keepAlive, expiresAt: nil)
         }
     }
 
