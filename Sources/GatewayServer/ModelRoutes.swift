@@ -67,6 +67,9 @@ struct ModelRoutes: Sendable {
 
     func object(for status: ModelStatus) -> ModelObject {
         var object = Self.object(for: status)
+        if status.entry.problem == nil {
+            object.estimatedBytes = status.entry.estimatedBytes(rows: state.configuration.maxBatchSize)
+        }
         let options = ModelManager.providerOptions(status.entry, state.configuration)
         if !options.isEmpty {
             object.providerOptions = Dictionary(uniqueKeysWithValues: options.map { ($0.key.rawValue, $0.value) })
@@ -86,7 +89,6 @@ struct ModelRoutes: Sendable {
         object.error = status.error
         object.aliases = entry.aliases
         object.contextLength = entry.contextLength
-        object.estimatedBytes = entry.problem == nil ? entry.estimatedBytes : nil
         object.residentBytes = status.residentBytes
         object.keepAlive = status.keepAlive.reportedSeconds
         object.expiresAt = status.expiresAt.map { Int($0.timeIntervalSince1970.rounded(.up)) }

@@ -103,7 +103,9 @@ import Testing
         #expect(chat.contextLength == 1024 && chat.modelContextLength == 4096)
         // 2 layers × (K + V) × 4 heads × 8 floats × 4 bytes per token, for the 1024 tokens of the capped context.
         #expect(chat.kvBytesPerToken == 2 * 2 * 4 * 8 * 4)
-        #expect(chat.estimatedBytes == chat.weightBytes + 512 * 1024)
+        #expect(chat.estimatedBytes(rows: 1) == chat.weightBytes + 512 * 1024)
+        // Four rows of the served 1024 tokens each, unless kv_cache_tokens says otherwise.
+        #expect(chat.kvCacheTokens(rows: 4) == 4096)
         #expect(catalog.entry(named: "shared")?.id == "chat")
         let embed = try #require(catalog.entry(named: "b-embed"))
         #expect(embed.problem?.contains("'shared'") == true)

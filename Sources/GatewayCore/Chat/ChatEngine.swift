@@ -22,10 +22,16 @@ public final class ChatEngine: Sendable {
     ///   - planner: how requests are grouped into waves and how many may wait.
     ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
     ///   - contextCap: a context length below the model's own (a model's `context_length` setting).
+    ///   - decoder: the decode engine, when it can run this folder (else onnxruntime-genai's generator serves).
+    ///   - engineNote: why onnxruntime-genai serves instead of the decode engine.
     public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
-                planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil) {
+                planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil,
+                decoder: DecodeEngine? = nil, engineNote: String? = nil) {
         self.id = id
-        self.contextLength = min(model.contextLength, max(1, contextCap ?? model.contextLength))
+        let served = min(model.contextLength, max(1, contextCap ?? model.contextLength))
+        self.contextLength = decoder.map { min(served, $0.rowLength - 1) } ?? served
+        self.decoder = decoder
+        self.engineNote = engineNote
         self.model = model
         self.tokenizer = tokenizer
         self.provider = provider
@@ -40,7 +46,16 @@ public final class ChatEngine: Sendable {
         engine.value = self
     }
 
-    /// The context served: the model's own, or less when its settings cap it.
+    /// The decode engine serving this model; nil when onnxruntime-genai's generator does (see `engineNote`).
+    public let decoder: DecodeEngine?
+    /// Why onnxruntime-genai serves this model instead of the decode engine.
+    public let engineNote: String?
+
+    /// Which engine generates: `ai-gateway` (the decode engine) or `onnxruntime-genai`.
+    public var engineName: String { decoder == nil ? "onnxruntime-genai" : "ai-gateway" }
+
+    /// The context one request may use: the model's own, or less when its settings cap it, and with the decode
+    /// engine at most a KV cache row (the prompt, and what it generates, within `rowLength - 1` tokens).
     public let contextLength: Int
 
     /// The prompt tokens for chat `messages` (role, text, participant name), rendered by the model's chat template
@@ -88,6 +103,23 @@ public final class ChatEngine: Sendable {
             bufferingPolicy: .bufferingOldest(maxBufferedEvents))
         let stop = StopFlag()
         let limit = maxBufferedEvents
+        if let decoder {
+            let id = try decoder.submit(prompt: prompt, parameters: parameters, emit: { event in
+                if case .dropped = continuation.yield(event) {
+                    stop.set()
+                    continuation.finish(throwing: ServingError(
+                        .consumerTooSlow,
+                        "The client read too slowly: \(limit) events were waiting; generation stopped"))
+                }
+            }, stop: stop) { error in
+                if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+            }
+            continuation.onTermination = { _ in
+                stop.set()
+                decoder.cancel(id)
+            }
+            return stream
+        }
         let row = WaveRow(prompt: prompt, parameters: parameters, emit: { event in
             if case .dropped = continuation.yield(event) {
                 // The consumer has not read `limit` events: stop rather than buffer without bound.
@@ -108,17 +140,23 @@ public final class ChatEngine: Sendable {
     }
 
     /// Requests being generated now.
-    public var activeCount: Int { batcher.activeCount }
+    public var activeCount: Int { batcher.activeCount + (decoder?.activeCount ?? 0) }
 
     /// Requests waiting for a wave.
-    public var queuedCount: Int { batcher.queuedCount }
+    public var queuedCount: Int { batcher.queuedCount + (decoder?.queuedCount ?? 0) }
 
     /// Ends every generation now: waiting requests fail as shutting down, running ones end as `length` before
     /// their next token. Used when a shutdown's grace period is over.
-    public func stopAll() { batcher.stopAll() }
+    public func stopAll() {
+        batcher.stopAll()
+        decoder?.stopAll()
+    }
 
     /// Stops the engine's threads and waits for them: call once no request uses the engine.
-    public func shutdown() { batcher.shutdown() }
+    public func shutdown() {
+        batcher.shutdown()
+        decoder?.shutdown()
+    }
 }
 
 /// A weak reference the wave closure holds to its engine (the engine owns the batcher).
@@ -128,19 +166,21 @@ final class Unowned: @unchecked Sendable {
 
 /// A one-way flag that stops a generation before its next token: set when its consumer goes away (the row ends
 /// silently) or when the server stops generations at the end of a shutdown's grace (the row ends as `length`).
-final class StopFlag: Sendable {
-    enum Reason: Sendable { case consumerGone, shutdown }
+public final class StopFlag: Sendable {
+    public enum Reason: Sendable { case consumerGone, shutdown }
 
     private let stoppedFor = LockedValue<Reason?>(nil)
 
+    public init() {}
+
     /// Sets the flag; the first reason wins.
-    func set(_ reason: Reason = .consumerGone) {
+    public func set(_ reason: Reason = .consumerGone) {
         stoppedFor.withLock { if $0 == nil { $0 = reason } }
     }
 
-    var reason: Reason? { stoppedFor.withLock { $0 } }
+    public var reason: Reason? { stoppedFor.withLock { $0 } }
 
-    var isSet: Bool { reason != nil }
+    public var isSet: Bool { reason != nil }
 }
 
 /// Hands freed heap pages back to the system once no generation runs, so RSS falls back after a burst (glibc keeps

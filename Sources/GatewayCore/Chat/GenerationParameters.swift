@@ -7,6 +7,10 @@ public struct GenerationParameters: Sendable, Equatable {
     public var temperature: Double?
     public var topP: Double?
     public var topK: Int?
+    /// Drops tokens whose probability is below `minP` × the most likely token's (after the temperature).
+    public var minP: Double?
+    /// Added to a token's logit before the choice (OpenAI's `logit_bias`, -100...100; token id → bias).
+    public var logitBias: [Int32: Double]
     /// Same seed + same request = same output.
     public var seed: UInt64?
     /// Up to 4 strings; generation stops before the first one and never emits it.
@@ -20,7 +24,9 @@ public struct GenerationParameters: Sendable, Equatable {
 
     public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil,
                 seed: UInt64? = nil, stop: [String] = [], presencePenalty: Double = 0, frequencyPenalty: Double = 0,
-                logprobs: Bool = false, topLogprobs: Int = 0) {
+                logprobs: Bool = false, topLogprobs: Int = 0, minP: Double? = nil, logitBias: [Int32: Double] = [:]) {
+        self.minP = minP
+        self.logitBias = logitBias
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topP = topP
@@ -84,10 +90,13 @@ public struct TokenLogprobs: Sendable, Equatable {
 public struct GenerationUsage: Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Prompt tokens whose keys and values were reused from an earlier request (the prefix cache).
+    public var cachedTokens: Int
 
-    public init(promptTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
     }
 
     public var totalTokens: Int { promptTokens + completionTokens }

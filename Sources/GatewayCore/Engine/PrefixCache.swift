@@ -15,17 +15,20 @@ public struct PrefixCache: Sendable, Equatable {
         self.rows = Array(repeating: Row(), count: max(1, rows))
     }
 
-    /// A free row for `prompt` and how many of its first tokens are already cached there (at most
-    /// `prompt.count - 1`: the last token always runs, to give the logits of the first new token); nil when every
-    /// row is in use.
+    /// A free row for `prompt` and how many of its first tokens are already cached there; nil when every row is in
+    /// use. At least two prompt tokens always run (one for a one-token prompt): the last gives the logits of the
+    /// first new token, and a single token runs through the graph's one-token path, whose results differ slightly
+    /// from a prompt chunk's, so a cached run would not give exactly the cold run's output.
     public mutating func acquire(prompt: [Int32]) -> (row: Int, reused: Int)? {
         var best: (row: Int, reused: Int, lastUsed: UInt64)?
         for (index, row) in rows.enumerated() where !row.inUse {
             let common = Self.commonPrefix(row.tokens, prompt)
-            let reused = min(common, max(0, prompt.count - 1))
-            if best == nil || reused > best!.reused || (reused == best!.reused && row.lastUsed < best!.lastUsed) {
-                best = (index, reused, row.lastUsed)
+            let reused = min(common, max(0, prompt.count - 2))
+            if let current = best, reused < current.reused || (reused == current.reused
+                                                                && row.lastUsed >= current.lastUsed) {
+                continue
             }
+            best = (index, reused, row.lastUsed)
         }
         guard let best else { return nil }
         clock += 1
@@ -35,7 +38,8 @@ public struct PrefixCache: Sendable, Equatable {
         return (best.row, best.reused)
     }
 
-    /// Records that `row` now caches `tokens` (the prompt and what was generated, as far as the cache holds them).
+    /// Records that `row` now caches `tokens` for reuse: only tokens computed as a cold run computes them (prompt
+    /// chunks of two or more tokens; not generated tokens, which ran one at a time).
     public mutating func update(row: Int, tokens: [Int32]) {
         guard rows.indices.contains(row) else { return }
         rows[row].tokens = tokens

@@ -52,12 +52,18 @@ public struct ModelEntry: Sendable, Equatable {
         return min(own, settings.contextLength ?? own)
     }
 
-    /// Tokens of KV cache the memory budget reserves: `kv_cache_tokens`, else the served context length.
-    public var kvCacheTokens: Int { settings.kvCacheTokens ?? contextLength ?? 0 }
+    /// Tokens of KV cache a chat model gets for `rows` concurrent requests: `kv_cache_tokens`, else each row the
+    /// served context length up to `KVLayout.defaultRowTokens`.
+    public func kvCacheTokens(rows: Int) -> Int {
+        if let tokens = settings.kvCacheTokens { return tokens }
+        let perRow = min(contextLength ?? 0, KVLayout.defaultRowTokens)
+        let (total, overflow) = max(1, rows).multipliedReportingOverflow(by: perRow)
+        return overflow ? Int.max / 2 : total
+    }
 
-    /// Memory the model is expected to need once loaded: its files plus its KV budget.
-    public var estimatedBytes: Int {
-        let (kv, overflow) = kvBytesPerToken.multipliedReportingOverflow(by: kvCacheTokens)
+    /// Memory the model is expected to need once loaded with `rows` KV cache rows: its files plus its KV cache.
+    public func estimatedBytes(rows: Int) -> Int {
+        let (kv, overflow) = kvBytesPerToken.multipliedReportingOverflow(by: kvCacheTokens(rows: rows))
         return overflow ? Int.max / 2 : weightBytes + kv
     }
 }

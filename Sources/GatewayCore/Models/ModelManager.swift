@@ -71,16 +71,16 @@ public final class ModelManager: Sendable {
         self.catalogDirectory = catalog.directory
         self.budget = configuration.memoryBudget.bytes(physical: ProcessMemory.physicalBytes())
         var lifecycle = ModelLifecycle(budget: budget)
-        Self.register(catalog, in: &lifecycle, defaultKeepAlive: configuration.keepAlive)
+        Self.register(catalog, in: &lifecycle, defaultKeepAlive: configuration.keepAlive, rows: configuration.maxBatchSize)
         self.state = LockedValue(State(catalog: catalog, lifecycle: lifecycle))
     }
 
     public var catalog: ModelCatalog { state.withLock { $0.catalog } }
 
     private static func register(_ catalog: ModelCatalog, in lifecycle: inout ModelLifecycle,
-                                 defaultKeepAlive: KeepAlive) {
+                                 defaultKeepAlive: KeepAlive, rows: Int) {
         for entry in catalog.entries where entry.problem == nil {
-            lifecycle.register(id: entry.id, estimate: entry.estimatedBytes,
+            lifecycle.register(id: entry.id, estimate: entry.estimatedBytes(rows: rows),
                                keepAlive: entry.settings.keepAlive ?? defaultKeepAlive)
         }
         for id in lifecycle.models.keys where catalog.entries.first(where: { $0.id == id && $0.problem == nil }) == nil {
@@ -93,6 +93,7 @@ public final class ModelManager: Sendable {
     public func refreshCatalog() -> ModelCatalog {
         let catalog = ModelCatalog.scan(directory: catalogDirectory)
         let keepAlive = configuration.keepAlive
+        let rows = configuration.maxBatchSize
         state.withLock { state in
             // A loaded model whose folder vanished stays listed until it unloads.
             let kept = state.catalog.entries.filter { old in
@@ -103,7 +104,7 @@ public final class ModelManager: Sendable {
                 }
             }
             let merged = ModelCatalog(directory: catalog.directory, entries: catalog.entries + kept)
-            Self.register(merged, in: &state.lifecycle, defaultKeepAlive: keepAlive)
+            Self.register(merged, in: &state.lifecycle, defaultKeepAlive: keepAlive, rows: rows)
             state.catalog = merged
         }
         return catalog
@@ -421,8 +422,43 @@ public final class ModelManager: Sendable {
                                   maxWaves: configuration.maxParallelGenerations,
                                   maxQueued: configuration.maxQueuedGenerations,
                                   window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
-        return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
-                          maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength)
+        var decoder: DecodeEngine?
+        var engineNote: String?
+        var provider = selection
+        if let ort = runtime.onnxRuntime {
+            let sessionConfiguration = SessionConfiguration(
+                intraOpThreads: configuration.intraOpThreads > 0
+                    ? configuration.intraOpThreads : ProcessInfo.processInfo.activeProcessorCount,
+                graphOptimization: configuration.graphOptimization,
+                providers: entry.settings.providers ?? configuration.providers,
+                providerOptions: Self.providerOptions(entry, configuration))
+            let (rows, rowLength) = KVLayout.plan(tokens: entry.kvCacheTokens(rows: configuration.maxBatchSize),
+                                                  context: entry.contextLength ?? model.contextLength,
+                                                  maxRows: configuration.maxBatchSize)
+            do {
+                let decoderModel = try await Self.onLoadThread {
+                    try DecoderModel(directory: entry.directory, runtime: ort, configuration: sessionConfiguration)
+                }
+                let streams = TokenizerBox(tokenizer)
+                decoder = DecodeEngine(
+                    name: id, model: decoderModel, rows: rows, rowLength: rowLength,
+                    maxQueued: configuration.maxQueuedGenerations, eos: model.eosTokenIDs,
+                    metrics: EngineMetrics(model: id, provider: decoderModel.session.providerSelection.chosen
+                                               .onnxRuntimeName),
+                    detokenizer: DecodeEngine.Detokenizer(makeStream: { try streams.makeStream() },
+                                                          tokenText: { streams.text($0) }))
+                provider = decoderModel.session.providerSelection
+                logger.info("\(id): decode engine with \(rows) KV cache rows of \(rowLength) tokens")
+            } catch {
+                engineNote = "the decode engine cannot run this folder: \(error)"
+                logger.warning("\(id): onnxruntime-genai serves it; \(engineNote ?? "")")
+            }
+        } else {
+            engineNote = "ONNX Runtime is unavailable to the decode engine"
+        }
+        return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: provider, planner: planner,
+                          maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength,
+                          decoder: decoder, engineNote: engineNote)
     }
 
     /// The options each provider gets for `entry`: the server's `provider_options`, with the model's own
@@ -591,4 +627,24 @@ public final class ModelManager: Sendable {
             }
         }
     }
+}
+
+/// onnxruntime-genai's tokenizer, shared with the decode engine's thread for detokenizing (its calls are
+/// thread-safe; each stream is used by one request on that thread only).
+private final class TokenizerBox: @unchecked Sendable {
+    let tokenizer: GenAITokenizer
+
+    init(_ tokenizer: GenAITokenizer) { self.tokenizer = tokenizer }
+
+    func makeStream() throws -> @Sendable (Int32) throws -> String {
+        let stream = StreamBox(try tokenizer.makeStream())
+        return { token in try stream.stream.decode(token) }
+    }
+
+    func text(_ token: Int32) -> String { (try? tokenizer.decode([token])) ?? "" }
+}
+
+private final class StreamBox: @unchecked Sendable {
+    let stream: GenAITokenizerStream
+    init(_ stream: GenAITokenizerStream) { self.stream = stream }
 }
