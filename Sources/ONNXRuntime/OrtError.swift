@@ -1,7 +1,7 @@
 import CONNXRuntime
 
-/// An error from ONNX Runtime or onnxruntime-genai (a failed call, with the library's own message), or from
-/// loading either library.
+/// An error from ONNX Runtime, onnxruntime-genai or onnxruntime-extensions (a failed call, with the library's own
+/// message), or from loading one of them.
 public struct OrtError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Where the error arose.
     public enum Kind: String, Sendable {
@@ -11,6 +11,8 @@ public struct OrtError: Error, Sendable, CustomStringConvertible, Equatable {
         case runtime
         /// A call into onnxruntime-genai failed.
         case genAI
+        /// A call into onnxruntime-extensions (tokenizer, chat template) failed; `code` holds its `extError_t`.
+        case extensions
         /// The Swift side refused an argument before calling the library (shape/data mismatch, unknown name).
         case invalidArgument
         /// No execution provider in the preference list could create a session.

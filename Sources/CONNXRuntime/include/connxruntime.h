@@ -1,7 +1,8 @@
-// The project's own declarations of the parts of the ONNX Runtime C API and the onnxruntime-genai C API that
-// ai-gateway calls. Written from the facts of the upstream headers (microsoft/onnxruntime
-// include/onnxruntime/core/session/onnxruntime_c_api.h, microsoft/onnxruntime-genai src/ort_genai_c.h); no
-// upstream file is copied. Both libraries are opened with dlopen at run time, so nothing here is linked.
+// The project's own declarations of the parts of the ONNX Runtime C API, the onnxruntime-genai C API and the
+// onnxruntime-extensions tokenizer C API that ai-gateway calls. Written from the facts of the upstream headers
+// (microsoft/onnxruntime include/onnxruntime/core/session/onnxruntime_c_api.h, microsoft/onnxruntime-genai
+// src/ort_genai_c.h, microsoft/onnxruntime-extensions include/ortx_tokenizer.h and include/ortx_utils.h); no
+// upstream file is copied. All three libraries are opened with dlopen at run time, so nothing here is linked.
 //
 // OrtApi is a table of function pointers whose order is fixed and only ever appended to. Slots 0...216 are
 // declared in upstream order; slots the gateway does not call are untyped padding named after the upstream slot,
@@ -514,6 +515,64 @@ typedef OgaResult *_Nullable (*AIGWOgaTensorGetShapeRankFn)(OgaTensor *_Nonnull 
 typedef OgaResult *_Nullable (*AIGWOgaTensorGetShapeFn)(OgaTensor *_Nonnull tensor, int64_t *_Nonnull shape_dims,
                                                         size_t shape_dims_count);
 typedef OgaResult *_Nullable (*AIGWOgaTensorGetDataFn)(OgaTensor *_Nonnull tensor, void *_Nullable *_Nonnull out);
+
+// MARK: - onnxruntime-extensions: the tokenizer C API (resolved with dlsym)
+
+// Every object the library hands out (tokenizer, token-id arrays, string arrays, detokenizer caches, tensor results
+// and tensors) is an OrtxObject, freed with OrtxDisposeOnly. Calls return an extError_t: 0 is success, anything
+// else is an error whose text OrtxGetLastErrorMessage returns (per thread). Token ids are uint32_t.
+typedef struct OrtxObject OrtxObject;
+
+/// extObjectKind_t of a detokenizer cache (the state of one incremental decode), for OrtxCreate.
+#define AIGW_ORTX_KIND_DETOKENIZER_CACHE 0x778B
+/// extDataType_t of a string tensor (the rendered chat template).
+#define AIGW_ORTX_TYPE_STRING 3
+/// What OrtxConvertTokenToId gives for a token the vocabulary lacks.
+#define AIGW_ORTX_INVALID_TOKEN_ID 0xFFFFFFFFu
+
+typedef const char *_Nullable (*AIGWOrtxGetLastErrorMessageFn)(void);
+typedef int32_t (*AIGWOrtxDisposeOnlyFn)(OrtxObject *_Nullable object);
+/// Options are "add_special_tokens" and "skip_special_tokens", each "true" or "false".
+typedef int32_t (*AIGWOrtxCreateTokenizerWithOptionsFn)(OrtxObject *_Nullable *_Nonnull tokenizer,
+                                                        const char *_Nonnull directory,
+                                                        const char *_Nullable const *_Nullable option_keys,
+                                                        const char *_Nullable const *_Nullable option_values,
+                                                        size_t option_count);
+// Text to ids: a batch of C strings in, a token-id 2D array (one row per string) out.
+typedef int32_t (*AIGWOrtxTokenizeFn)(const OrtxObject *_Nonnull tokenizer,
+                                      const char *_Nullable const *_Nonnull input, size_t batch_size,
+                                      OrtxObject *_Nullable *_Nonnull output);
+// The row's ids stay owned by the array.
+typedef int32_t (*AIGWOrtxTokenId2DArrayGetItemFn)(const OrtxObject *_Nonnull array, size_t index,
+                                                   const uint32_t *_Nullable *_Nonnull item, size_t *_Nonnull length);
+typedef int32_t (*AIGWOrtxConvertTokenToIdFn)(const OrtxObject *_Nonnull tokenizer, const char *_Nonnull token,
+                                              uint32_t *_Nonnull id);
+// Ids to text: a string array with one string. An empty id list must not be passed (the library divides by it).
+typedef int32_t (*AIGWOrtxDetokenize1DFn)(const OrtxObject *_Nonnull tokenizer, const uint32_t *_Nonnull input,
+                                          size_t length, OrtxObject *_Nullable *_Nonnull output);
+// The string stays owned by the array.
+typedef int32_t (*AIGWOrtxStringArrayGetItemFn)(const OrtxObject *_Nonnull array, size_t index,
+                                                const char *_Nullable *_Nonnull item);
+// One more token of an incremental decode: the text it completes, owned by the cache until its next call.
+typedef int32_t (*AIGWOrtxDetokenizeCachedFn)(const OrtxObject *_Nonnull tokenizer, OrtxObject *_Nonnull cache,
+                                              uint32_t next_id, const char *_Nullable *_Nonnull text);
+// Renders a chat template (template_str NULL: the tokenizer's own) on messages JSON, with tools JSON or NULL. The
+// result holds the text as a string tensor at index 0 (and the ids at index 1 when tokenize is true).
+typedef int32_t (*AIGWOrtxApplyChatTemplateFn)(const OrtxObject *_Nonnull tokenizer,
+                                               const char *_Nullable template_str, const char *_Nonnull messages, const char *_Nullable tools,
+                                               OrtxObject *_Nullable *_Nonnull output, bool add_generation_prompt,
+                                               bool tokenize);
+// A new tensor object (to dispose) viewing the result's tensor at index.
+typedef int32_t (*AIGWOrtxTensorResultGetAtFn)(const OrtxObject *_Nonnull result, size_t index,
+                                               OrtxObject *_Nullable *_Nonnull tensor);
+typedef int32_t (*AIGWOrtxGetTensorTypeFn)(const OrtxObject *_Nonnull tensor, int32_t *_Nonnull type);
+// For a string tensor, data is its first string as a C string.
+typedef int32_t (*AIGWOrtxGetTensorDataFn)(const OrtxObject *_Nonnull tensor, const void *_Nullable *_Nullable data,
+                                           const int64_t *_Nullable *_Nullable shape, size_t *_Nullable dim_count);
+
+/// Calls OrtxCreate (`create`, its dlsym address; the function is variadic, which Swift cannot call) for a new
+/// detokenizer cache.
+int32_t AIGWOrtxCreateDetokenizerCache(void *_Nonnull create, OrtxObject *_Nullable *_Nonnull cache);
 
 #pragma clang diagnostic pop
 
