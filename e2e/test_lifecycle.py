@@ -80,7 +80,7 @@ def test_sigterm_lets_a_stream_finish_then_exits_zero():
 
 def test_sigint_after_grace_stops_generations_and_exits_zero():
     server = Server("--shutdown-grace-seconds", "1")
-    streams = [open_stream(server.port, max_tokens=6000) for _ in range(2)]
+    streams = [open_stream(server.port, max_tokens=2000) for _ in range(2)]
     heads = [read_until(s, b'"content":') for s in streams]
     started = time.time()
     server.process.send_signal(signal.SIGINT)

@@ -58,7 +58,8 @@ struct ChatRoutes: Sendable {
                     .init(content: $0.text, logprobs: body.logprobs ? $0.logprobs : nil, finishReason: $0.finishReason)
                 },
                 usage: GenerationUsage(promptTokens: prompt.count,
-                                       completionTokens: choices.reduce(0) { $0 + $1.completionTokens }),
+                                       completionTokens: choices.reduce(0) { $0 + $1.completionTokens },
+                                       cachedTokens: choices.first?.cachedTokens ?? 0),
                 systemFingerprint: fingerprint)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
         }
@@ -72,8 +73,9 @@ struct ChatRoutes: Sendable {
             for index in 0..<count { chunks.append(writer.roleChunk(index: index)) }
         } event: { index, event in
             writer.chunk(for: event, index: index)
-        } usage: { completionTokens in
-            writer.usageChunk(GenerationUsage(promptTokens: prompt.count, completionTokens: completionTokens))
+        } usage: { usage in
+            writer.usageChunk(GenerationUsage(promptTokens: prompt.count, completionTokens: usage.completionTokens,
+                                              cachedTokens: usage.cachedTokens))
         }
     }
 
@@ -161,8 +163,9 @@ struct ChatRoutes: Sendable {
         } event: { index, event in
             let offset = offsets.advance(index: index, event: event)
             return writer.chunk(for: event, index: index, textOffset: offset)
-        } usage: { completionTokens in
-            writer.usageChunk(GenerationUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+        } usage: { usage in
+            writer.usageChunk(GenerationUsage(promptTokens: promptTokens, completionTokens: usage.completionTokens,
+                                              cachedTokens: usage.cachedTokens))
         }
     }
 }

@@ -8,6 +8,8 @@ struct GatheredChoice {
     var logprobs: [TokenLogprobs] = []
     var finishReason: FinishReason = .stop
     var completionTokens = 0
+    /// Prompt tokens reused from the prefix cache.
+    var cachedTokens = 0
 }
 
 enum GenerationRunner {
@@ -16,6 +18,11 @@ enum GenerationRunner {
     static func start(engine: ChatEngine, prompt: [Int32], parameters: GenerationParameters, count: Int)
         async throws -> [AsyncThrowingStream<GenerationEvent, any Error>]
     {
+        if let token = parameters.logitBias.keys.sorted().first(where: { Int($0) >= engine.vocabularySize }) {
+            throw APIError.invalidRequest(
+                "Invalid key in 'logit_bias': token \(token) is outside the vocabulary of '\(engine.id)' "
+                    + "(\(engine.vocabularySize) tokens).", param: "logit_bias", code: "invalid_value")
+        }
         var streams: [AsyncThrowingStream<GenerationEvent, any Error>] = []
         for index in 0..<count {
             var choiceParameters = parameters
@@ -42,6 +49,7 @@ enum GenerationRunner {
                         case .finished(let reason, let usage):
                             choice.finishReason = reason
                             choice.completionTokens = usage.completionTokens
+                            choice.cachedTokens = usage.cachedTokens
                             metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
                         }
                     }

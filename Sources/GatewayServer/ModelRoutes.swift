@@ -88,7 +88,11 @@ struct ModelRoutes: Sendable {
         object.status = status.state.rawValue
         object.error = status.error
         object.aliases = entry.aliases
-        object.contextLength = entry.contextLength
+        object.contextLength = status.loaded?.contextLength ?? entry.contextLength
+        object.engine = status.loaded?.engine
+        object.engineReason = status.loaded?.engineNote
+        object.kvCacheRows = status.loaded?.kvCacheRows
+        object.kvCacheRowTokens = status.loaded?.kvCacheRowTokens
         object.residentBytes = status.residentBytes
         object.keepAlive = status.keepAlive.reportedSeconds
         object.expiresAt = status.expiresAt.map { Int($0.timeIntervalSince1970.rounded(.up)) }

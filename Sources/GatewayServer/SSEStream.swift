@@ -30,7 +30,7 @@ enum SSEStream {
         settings: Settings,
         opening: @escaping @Sendable (inout [[UInt8]]) -> Void,
         event: @escaping @Sendable (Int, GenerationEvent) -> [UInt8],
-        usage: @escaping @Sendable (Int) -> [UInt8]
+        usage: @escaping @Sendable (GenerationUsage) -> [UInt8]
     ) -> Response {
         var headers = headers
         headers[.contentType] = "text/event-stream"
@@ -52,6 +52,7 @@ enum SSEStream {
             opening(&first)
             for chunk in first { try await send(chunk) }
             var completionTokens = 0
+            var cachedTokens = 0
             var timers = [TokenTimer](repeating: TokenTimer(metrics: settings.metrics, start: settings.start),
                                       count: streams.count)
             var output = [String](repeating: "", count: settings.logBodies ? streams.count : 0)
@@ -74,6 +75,7 @@ enum SSEStream {
                             if settings.logBodies, index < output.count { output[index] += text }
                         case .finished(_, let usage):
                             completionTokens += usage.completionTokens
+                            if index == 0 { cachedTokens = usage.cachedTokens }
                             settings.metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
                         }
                         try await send(event(index, generationEvent))
@@ -90,7 +92,10 @@ enum SSEStream {
                 values.completionTokens = completionTokens
                 if settings.logBodies { values.output = output.joined(separator: "\n---\n") }
             }
-            if includeUsage { try await send(usage(completionTokens)) }
+            if includeUsage {
+                try await send(usage(GenerationUsage(promptTokens: 0, completionTokens: completionTokens,
+                                                     cachedTokens: cachedTokens)))
+            }
             try await send(SSEFrame.done)
             try await writer.finish(nil)
         }

@@ -67,7 +67,8 @@ public struct ChatCompletionRequest: Decodable, Sendable {
         GenerationParameters(
             maxTokens: maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK,
             seed: sampling.seed, stop: sampling.stop, presencePenalty: sampling.presencePenalty,
-            frequencyPenalty: sampling.frequencyPenalty, logprobs: logprobs, topLogprobs: topLogprobs ?? 0)
+            frequencyPenalty: sampling.frequencyPenalty, logprobs: logprobs, topLogprobs: topLogprobs ?? 0,
+            minP: sampling.minP, logitBias: sampling.logitBias)
     }
 
     private static func parseMessages(_ reader: CompletionFieldReader) throws -> [ChatMessage] {

@@ -41,10 +41,10 @@ struct CompletionJSONWriter {
         raw("]")
     }
 
-    /// `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}`.
+    /// `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…,"prompt_tokens_details":{"cached_tokens":…}}`.
     mutating func usage(_ usage: GenerationUsage) {
         raw(#"{"prompt_tokens":\#(usage.promptTokens),"completion_tokens":\#(usage.completionTokens),"#)
-        raw(#""total_tokens":\#(usage.totalTokens)}"#)
+        raw(#""total_tokens":\#(usage.totalTokens),"prompt_tokens_details":{"cached_tokens":\#(usage.cachedTokens)}}"#)
     }
 
     /// Chat's `logprobs`: `{"content":[{token, logprob, bytes, top_logprobs:[{token, logprob, bytes}]}],

@@ -64,7 +64,8 @@ public struct CompletionRequest: Decodable, Sendable {
         GenerationParameters(
             maxTokens: maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK,
             seed: sampling.seed, stop: sampling.stop, presencePenalty: sampling.presencePenalty,
-            frequencyPenalty: sampling.frequencyPenalty, logprobs: logprobs != nil, topLogprobs: logprobs ?? 0)
+            frequencyPenalty: sampling.frequencyPenalty, logprobs: logprobs != nil, topLogprobs: logprobs ?? 0,
+            minP: sampling.minP, logitBias: sampling.logitBias)
     }
 
     /// `prompt`: a non-empty string or a non-empty array of them; token-id arrays are refused.

@@ -11,12 +11,16 @@ struct CompletionSampling: Sendable, Equatable {
     /// The body fields this type reads.
     static let fieldNames: Set<String> = [
         "temperature", "top_p", "top_k", "seed", "stop", "n", "presence_penalty", "frequency_penalty", "stream",
-        "stream_options", "user", "logit_bias",
+        "stream_options", "user", "logit_bias", "min_p",
     ]
+    /// Most `logit_bias` entries one request may send.
+    static let maxLogitBiases = 1024
 
     var temperature: Double?
     var topP: Double?
     var topK: Int?
+    var minP: Double?
+    var logitBias: [Int32: Double]
     var seed: UInt64?
     var stop: [String]
     var n: Int
@@ -38,9 +42,39 @@ struct CompletionSampling: Sendable, Equatable {
         stream = try reader.optional(Bool.self, "stream") ?? false
         includeUsage = try Self.includeUsage(reader.value("stream_options"), stream: stream)
         user = try reader.optional(String.self, "user")
-        try reader.refuseUnlessNeutral("logit_bias", neutral: "null or {}") { value in
-            if case .object(let biases) = value { return biases.isEmpty }
-            return value == .null
+        minP = try reader.number("min_p", in: 0...1)
+        logitBias = try Self.logitBias(reader.value("logit_bias"))
+    }
+
+    /// `logit_bias`: null or an object mapping token ids (as strings) to a bias in -100...100. Whether each id is
+    /// in the model's vocabulary is checked once the model is known.
+    private static func logitBias(_ value: CompletionJSONValue?) throws -> [Int32: Double] {
+        switch value {
+        case nil, .null?:
+            return [:]
+        case .object(let entries)?:
+            guard entries.count <= maxLogitBiases else {
+                throw APIError.invalidRequest(
+                    "Invalid 'logit_bias': \(entries.count) entries; at most \(maxLogitBiases) are allowed.",
+                    param: "logit_bias", code: "invalid_value")
+            }
+            var biases: [Int32: Double] = [:]
+            for key in entries.keys.sorted() {
+                guard let token = Int32(key), token >= 0 else {
+                    throw APIError.invalidRequest(
+                        "Invalid key in 'logit_bias': '\(key)'. Keys must be token ids (non-negative integers).",
+                        param: "logit_bias", code: "invalid_value")
+                }
+                guard case .number(let bias)? = entries[key], bias >= -100, bias <= 100 else {
+                    throw APIError.invalidRequest(
+                        "Invalid value for 'logit_bias.\(key)': it must be a number from -100 to 100.",
+                        param: "logit_bias", code: "invalid_value")
+                }
+                biases[token] = bias
+            }
+            return biases
+        case let other?:
+            throw CompletionFieldReader.wrongType("logit_bias", expected: "an object", sent: other.typeName)
         }
     }
 

@@ -30,6 +30,13 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var activeRequests: Int?
     /// Extension: the options each execution provider gets for this model (server-wide and its own).
     public var providerOptions: [String: [String: String]]?
+    /// Extension (loaded chat models): `ai-gateway` (the decode engine) or `onnxruntime-genai`.
+    public var engine: String?
+    /// Extension: why onnxruntime-genai serves the model instead of the decode engine.
+    public var engineReason: String?
+    /// Extension (loaded chat models on the decode engine): requests decoded at once, and tokens each may hold.
+    public var kvCacheRows: Int?
+    public var kvCacheRowTokens: Int?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
                 provider: String? = nil, providerSkipped: [ProviderSkip]? = nil) {
@@ -52,6 +59,10 @@ public struct ModelObject: Codable, Sendable, Equatable {
         case expiresAt = "expires_at"
         case activeRequests = "active_requests"
         case providerOptions = "provider_options"
+        case engine
+        case engineReason = "engine_reason"
+        case kvCacheRows = "kv_cache_rows"
+        case kvCacheRowTokens = "kv_cache_row_tokens"
     }
 }
 

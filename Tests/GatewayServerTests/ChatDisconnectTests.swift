@@ -59,6 +59,7 @@ struct ChatDisconnectTests {
     func disconnects() async throws {
         var configuration = makeConfiguration()
         configuration.maxParallelGenerations = 20
+        configuration.maxBatchSize = 20
         try await makeApplication(configuration).test(.live) { client in
             let port = try #require(client.port)
             func health() async throws -> [String: Any] {

@@ -54,16 +54,77 @@ private func sseEvents(_ body: ByteBuffer) -> [String] {
     }
 }
 
+/// A usage object's counts: its integers, and `cached_tokens` from `prompt_tokens_details`.
+func usageCounts(_ value: Any?) -> [String: Int] {
+    guard let object = value as? [String: Any] else { return [:] }
+    var counts: [String: Int] = [:]
+    for (key, value) in object {
+        if let count = value as? Int { counts[key] = count }
+    }
+    if let details = object["prompt_tokens_details"] as? [String: Any], let cached = details["cached_tokens"] as? Int {
+        counts["cached_tokens"] = cached
+    }
+    return counts
+}
+
 private func chatContent(_ response: TestResponse) throws -> (content: String, finish: String, usage: [String: Int]) {
     let object = try jsonObject(response.body)
     let choice = try #require((object["choices"] as? [[String: Any]])?.first)
     let message = try #require(choice["message"] as? [String: Any])
     return (message["content"] as? String ?? "", choice["finish_reason"] as? String ?? "",
-            object["usage"] as? [String: Int] ?? [:])
+            usageCounts(object["usage"]))
 }
 
 @Suite("Chat and completions on the real default chat model")
 struct ChatRouteTests {
+    @Test("the decode engine serves: a repeated prompt reuses its cached prefix and answers exactly as cold")
+    func prefixCacheThroughHTTP() async throws {
+        let reference = try #require(GenAIReference.shared, "Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
+        let chat = reference.chats[0]
+        try await makeApplication().test(.router) { client in
+            let body: [String: Any] = ["model": chatModel, "messages": chat.messages, "temperature": 0,
+                                       "max_tokens": reference.newTokens]
+            let cold = try chatContent(try await postJSON(client, "/v1/chat/completions", body))
+            let warm = try chatContent(try await postJSON(client, "/v1/chat/completions", body))
+            #expect(warm.content == cold.content && warm.finish == cold.finish)
+            #expect(cold.usage["cached_tokens"] == 0)
+            #expect(warm.usage["cached_tokens"] == chat.promptIDs.count - 2, "all but the last two prompt tokens")
+            #expect(warm.usage["prompt_tokens"] == chat.promptIDs.count)
+            let listed = try jsonObject(try await client.execute(uri: "/v1/models/\(chatModel)", method: .get).body)
+            #expect(listed["engine"] as? String == "ai-gateway")
+            #expect(listed["kv_cache_rows"] as? Int == 8 && listed["kv_cache_row_tokens"] as? Int == 2048)
+            #expect(listed["context_length"] as? Int == 2047)
+        }
+    }
+
+    @Test("logit_bias and min_p are honoured; a token outside the vocabulary is a 400")
+    func logitBiasAndMinP() async throws {
+        let reference = try #require(GenAIReference.shared, "Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
+        let chat = reference.chats[0]
+        let eos = try #require(reference.eosTokenIDs.first)
+        try await makeApplication().test(.router) { client in
+            // +100 on the end-of-sequence token: the answer ends at once.
+            let ended = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": chat.messages, "max_tokens": 20,
+                "logit_bias": ["\(eos)": 100],
+            ]))
+            #expect(ended.content == "" && ended.finish == "stop" && ended.usage["completion_tokens"] == 0)
+            // min_p 1 keeps only the most likely token: sampling at temperature 1 gives the greedy answer.
+            let greedy = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": chat.messages, "max_tokens": 12, "temperature": 0,
+            ]))
+            let minP = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": chat.messages, "max_tokens": 12, "temperature": 1, "min_p": 1,
+            ]))
+            #expect(minP.content == greedy.content)
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": chat.messages, "logit_bias": ["49152": 5],
+                ]),
+                status: .badRequest, type: "invalid_request_error", param: "logit_bias", code: "invalid_value")
+        }
+    }
+
     @Test("greedy output equals onnxruntime-genai's Python API on 5 prompts, with exact usage")
     func greedyMatchesPython() async throws {
         let reference = try #require(GenAIReference.shared, "Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")
@@ -122,7 +183,12 @@ struct ChatRouteTests {
             let finishes = choices.flatMap { $0 }.compactMap { $0["finish_reason"] as? String }
             #expect(finishes == [plain.finish])
             #expect(choices.last?.isEmpty == true, "the usage chunk has no choices")
-            #expect(chunks.last?["usage"] as? [String: Int] == plain.usage)
+            // The same counts; the stream, second, reuses the prompt the first request cached.
+            var streamed = usageCounts(chunks.last?["usage"])
+            #expect(streamed.removeValue(forKey: "cached_tokens") ?? 0 > 0)
+            var counted = plain.usage
+            counted["cached_tokens"] = nil
+            #expect(streamed == counted)
         }
     }
 
@@ -185,7 +251,7 @@ struct ChatRouteTests {
             let object = try jsonObject(response.body)
             let choices = try #require(object["choices"] as? [[String: Any]])
             #expect(choices.map { $0["index"] as? Int } == [0, 1, 2])
-            let usage = try #require(object["usage"] as? [String: Int])
+            let usage = usageCounts(object["usage"])
             #expect(usage["completion_tokens"] == 72)
             let contents = choices.compactMap { ($0["message"] as? [String: Any])?["content"] as? String }
             #expect(contents.first == first.content, "choice 0 uses the request's seed")
@@ -296,7 +362,7 @@ struct ChatRouteTests {
             let texts = choices.compactMap { $0["text"] as? String }
             #expect(texts[0].hasPrefix("The capital of France is") && texts[0] == texts[1])
             #expect(texts[2].hasPrefix("One, two, three,"))
-            let usage = try #require(object["usage"] as? [String: Int])
+            let usage = usageCounts(object["usage"])
             #expect(usage["completion_tokens"] == 24)
             let suffix = try await postJSON(client, "/v1/completions", [
                 "model": chatModel, "prompt": "a", "suffix": "b",
@@ -346,6 +412,7 @@ struct ChatRouteTests {
     func queueFull() async throws {
         var configuration = makeConfiguration()
         configuration.maxParallelGenerations = 1
+        configuration.maxBatchSize = 1
         configuration.maxQueuedGenerations = 0
         try await makeApplication(configuration).test(.live) { client in
             let port = try #require(client.port)

@@ -113,7 +113,7 @@ struct OperationsRegressionTests {
             let port = try #require(client.port)
             let warm = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2))
             #expect(warm.status == .ok)
-            let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 3000)))
+            let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 2000)))
             var sockets: [Int32] = []
             for _ in 0..<10 {
                 sockets.append(try await MisbehavingClient.send(port: port, path: "/v1/chat/completions", body: body))
@@ -314,9 +314,9 @@ struct OperationsLimitsTests {
         configuration.sseKeepAliveSeconds = 0
         try await makeApplication(configuration).test(.router) { client in
             _ = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 1))
-            let slow = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 5000))
+            let slow = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2000))
             try expectErrorEnvelope(slow, status: .requestTimeout, type: "timeout_error", code: "timeout")
-            let stream = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 5000, stream: true))
+            let stream = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2000, stream: true))
             let text = String(buffer: stream.body)
             #expect(text.contains(#""code":"timeout""#), "\(text.suffix(300))")
             #expect(text.hasSuffix("data: [DONE]\n\n"))

@@ -11,7 +11,7 @@ struct ChatCompletionRequestTests {
             #""max_completion_tokens":64"#, #""temperature":0.7"#, #""top_p":0.9"#, #""top_k":40"#, #""seed":7"#,
             #""stop":["\n\n","END"]"#, #""n":2"#, #""presence_penalty":-1.5"#, #""frequency_penalty":2"#,
             #""logprobs":true"#, #""top_logprobs":3"#, #""stream":true"#, #""stream_options":{"include_usage":true}"#,
-            #""user":"u-1""#))
+            #""user":"u-1""#, #""logit_bias":{"50256":-100,"7":2.5}"#, #""min_p":0.05"#))
         #expect(request.model == "m")
         #expect(request.messages == [ChatMessage(role: .user, content: "hi")])
         #expect(request.n == 2)
@@ -20,7 +20,8 @@ struct ChatCompletionRequestTests {
         #expect(request.user == "u-1")
         #expect(request.generationParameters() == GenerationParameters(
             maxTokens: 64, temperature: 0.7, topP: 0.9, topK: 40, seed: 7, stop: ["\n\n", "END"],
-            presencePenalty: -1.5, frequencyPenalty: 2, logprobs: true, topLogprobs: 3))
+            presencePenalty: -1.5, frequencyPenalty: 2, logprobs: true, topLogprobs: 3, minP: 0.05,
+            logitBias: [50256: -100, 7: 2.5]))
     }
 
     @Test("a minimal request gets the defaults")
@@ -37,7 +38,7 @@ struct ChatCompletionRequestTests {
     func nullsAccepted() throws {
         let fields = ["max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop", "n",
                       "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "stream", "stream_options",
-                      "user", "logit_bias"]
+                      "user", "logit_bias", "min_p"]
         let request = try decode(ChatCompletionRequest.self,
                                  Body.object([Body.model, Body.hello] + fields.map { #""\#($0)":null"# }))
         #expect(request.generationParameters() == GenerationParameters())
@@ -147,8 +148,13 @@ struct ChatCompletionRequestTests {
         Refusal(Body.chat(#""max_completion_tokens":0"#), "max_completion_tokens", "integer_below_min_value"),
         Refusal(Body.chat(#""max_completion_tokens":2.5"#), "max_completion_tokens", "invalid_type"),
         Refusal(Body.chat(#""max_tokens":5"#, #""max_completion_tokens":5"#), "max_tokens", "invalid_value"),
-        Refusal(Body.chat(#""logit_bias":{"50256":-100}"#), "logit_bias", "unsupported_parameter"),
-        Refusal(Body.chat(#""logit_bias":[]"#), "logit_bias", "unsupported_parameter"),
+        Refusal(Body.chat(#""logit_bias":{"abc":1}"#), "logit_bias", "invalid_value"),
+        Refusal(Body.chat(#""logit_bias":{"-1":1}"#), "logit_bias", "invalid_value"),
+        Refusal(Body.chat(#""logit_bias":{"5":100.5}"#), "logit_bias", "invalid_value"),
+        Refusal(Body.chat(#""logit_bias":{"5":"up"}"#), "logit_bias", "invalid_value"),
+        Refusal(Body.chat(#""logit_bias":[]"#), "logit_bias", "invalid_type"),
+        Refusal(Body.chat(#""min_p":1.5"#), "min_p", "decimal_above_max_value"),
+        Refusal(Body.chat(#""min_p":"x""#), "min_p", "invalid_type"),
         Refusal(Body.chat(#""temperatur":1"#), "temperatur"),
         Refusal(Body.chat(#""best_of":1"#), "best_of"),
         Refusal(Body.chat(#""prompt":"x""#), "prompt"),

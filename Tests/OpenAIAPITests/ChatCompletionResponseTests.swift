@@ -21,7 +21,7 @@ struct ChatCompletionResponseTests {
         #expect(response.jsonBytes().text == #"""
             {"id":"chatcmpl-abc","object":"chat.completion","created":1700000000,"model":"tiny","choices":[{"index":0,\#
             "message":{"role":"assistant","content":"Hello \"you\"\n","refusal":null},"logprobs":null,\#
-            "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},\#
+            "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0}},\#
             "system_fingerprint":null}
             """#)
         let object = try jsonObject(response.jsonBytes())
@@ -42,7 +42,7 @@ struct ChatCompletionResponseTests {
             "bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.25,"bytes":[72,105]},{"token":"Hey",\#
             "logprob":-1.5,"bytes":[72,101,121]}]}],"refusal":null},"finish_reason":"length"},{"index":1,"message":\#
             {"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},\#
-            "finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3},\#
+            "finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3,"prompt_tokens_details":{"cached_tokens":0}},\#
             "system_fingerprint":"fp_1"}
             """#)
         _ = try jsonObject(response.jsonBytes())
@@ -67,7 +67,7 @@ struct ChatCompletionResponseTests {
             + head + #"{"index":0,"delta":{"content":"lo"},"logprobs":null,"finish_reason":null}],"usage":null}"#
             + "\n\n"
             + head + #"{"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}],"usage":null}"# + "\n\n"
-            + head + #"],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6}}"# + "\n\n"
+            + head + #"],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6,"prompt_tokens_details":{"cached_tokens":0}}}"# + "\n\n"
             + "data: [DONE]\n\n")
     }
 

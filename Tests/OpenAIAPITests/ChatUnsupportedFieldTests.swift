@@ -40,7 +40,6 @@ struct ChatUnsupportedFieldTests {
         Refusal(Body.chat(#""store":true"#), "store", "unsupported_parameter"),
         Refusal(Body.chat(#""metadata":{"k":"v"}"#), "metadata", "unsupported_parameter"),
         Refusal(Body.chat(#""service_tier":"flex""#), "service_tier", "unsupported_parameter"),
-        Refusal(Body.chat(#""logit_bias":{"1":5}"#), "logit_bias", "unsupported_parameter"),
     ])
     func refused(_ refusal: Refusal) {
         expectRefused(ChatCompletionRequest.self, refusal)

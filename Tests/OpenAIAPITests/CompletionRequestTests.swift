@@ -86,7 +86,7 @@ struct CompletionRequestTests {
         Refusal(Body.completion(#""stream":1"#), "stream", "invalid_type"),
         Refusal(Body.completion(#""stream_options":{"include_usage":true}"#), "stream_options", "invalid_value"),
         Refusal(Body.completion(#""user":["u"]"#), "user", "invalid_type"),
-        Refusal(Body.completion(#""logit_bias":{"50256":-100}"#), "logit_bias", "unsupported_parameter"),
+        Refusal(Body.completion(#""logit_bias":{"x":-100}"#), "logit_bias", "invalid_value"),
         Refusal(Body.completion(#""messages":[]"#), "messages"),
         Refusal(Body.completion(#""top_logprobs":2"#), "top_logprobs"),
         Refusal(Body.completion(#""tools":[]"#), "tools"),

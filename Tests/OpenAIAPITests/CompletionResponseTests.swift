@@ -15,7 +15,7 @@ struct CompletionResponseTests {
             {"id":"cmpl-1","object":"text_completion","created":1589478378,"model":"tiny",\#
             "system_fingerprint":"fp_2","choices":[{"text":"\n\nThis is","index":0,"logprobs":null,\#
             "finish_reason":"length"},{"text":"é","index":1,"logprobs":null,"finish_reason":"stop"}],\#
-            "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
+            "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":0}}}
             """#)
         _ = try jsonObject(response.jsonBytes())
     }
@@ -59,7 +59,7 @@ struct CompletionResponseTests {
             + head + #"{"text":"lo","index":0,"logprobs":null,"finish_reason":null}"# + tail
             + head + #"{"text":"","index":0,"logprobs":null,"finish_reason":"stop"}"# + tail
             + head + #"],"model":"tiny","system_fingerprint":null,"#
-            + #""usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"# + "\n\n"
+            + #""usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5,"prompt_tokens_details":{"cached_tokens":0}}}"# + "\n\n"
             + "data: [DONE]\n\n")
     }
 

@@ -4,46 +4,65 @@ import Glibc
 #endif
 import ONNXRuntime
 
-/// A chat model served by onnxruntime-genai: renders prompts with the model's own template, counts tokens, and
-/// runs generations on threads of their own under a `GenerationScheduler`.
+/// A chat model: renders prompts with the model's own template, counts tokens, and runs generations on the decode
+/// engine (`DecodeEngine`, one thread stepping every request) or, for a folder only onnxruntime-genai can run, on
+/// its generators in waves (`WaveBatcher`).
 public final class ChatEngine: Sendable {
     public let id: String
-    public let model: GenAIModel
-    public let tokenizer: GenAITokenizer
-    let batcher: WaveBatcher
-    /// The execution provider onnxruntime-genai runs on, and why preferred ones were skipped.
+    public let tokenizer: any ChatTokenizer
+    /// onnxruntime-genai's model and wave batcher, when it serves this model instead of the decode engine.
+    let genAI: GenAIBackend?
+    /// The execution provider generations run on, and why preferred ones were skipped.
     public let provider: ProviderSelection
+    public let vocabularySize: Int
 
     /// Events a stream may hold for a consumer that does not read them; beyond it the generation is stopped.
     let maxBufferedEvents: Int
     let metrics: EngineMetrics
 
+    /// A chat model on the decode engine.
     /// - Parameters:
-    ///   - planner: how requests are grouped into waves and how many may wait.
     ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
     ///   - contextCap: a context length below the model's own (a model's `context_length` setting).
-    ///   - decoder: the decode engine, when it can run this folder (else onnxruntime-genai's generator serves).
-    ///   - engineNote: why onnxruntime-genai serves instead of the decode engine.
-    public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
-                planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil,
-                decoder: DecodeEngine? = nil, engineNote: String? = nil) {
+    public init(id: String, decoder: DecodeEngine, tokenizer: any ChatTokenizer, provider: ProviderSelection,
+                maxBufferedEvents: Int = 4096, contextCap: Int? = nil) {
         self.id = id
-        let served = min(model.contextLength, max(1, contextCap ?? model.contextLength))
-        self.contextLength = decoder.map { min(served, $0.rowLength - 1) } ?? served
+        let own = decoder.model.config.contextLength
+        let served = min(own, max(1, contextCap ?? own))
+        contextLength = min(served, decoder.rowLength - 1)
         self.decoder = decoder
-        self.engineNote = engineNote
-        self.model = model
+        engineNote = nil
+        genAI = nil
         self.tokenizer = tokenizer
         self.provider = provider
+        vocabularySize = decoder.model.config.vocabularySize
+        self.maxBufferedEvents = max(1, maxBufferedEvents)
+        metrics = decoder.metrics
+    }
+
+    /// A chat model on onnxruntime-genai's generators, for a folder the decode engine cannot run (`engineNote`
+    /// says why).
+    /// - Parameter planner: how requests are grouped into waves and how many may wait.
+    public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
+                planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil, engineNote: String?) {
+        self.id = id
+        contextLength = min(model.contextLength, max(1, contextCap ?? model.contextLength))
+        decoder = nil
+        self.engineNote = engineNote
+        self.tokenizer = tokenizer
+        self.provider = provider
+        vocabularySize = model.vocabularySize
         self.maxBufferedEvents = max(1, maxBufferedEvents)
         let metrics = EngineMetrics(model: id, provider: provider.chosen.onnxRuntimeName)
         self.metrics = metrics
-        let engine = Unowned()
-        self.batcher = WaveBatcher(name: id, planner: planner, metrics: metrics) { rows in
-            guard let engine = engine.value else { return }
-            try GenerationLoop(engine: engine, rows: rows).run()
+        let backend = Unowned()
+        let batcher = WaveBatcher(name: id, planner: planner, metrics: metrics) { rows in
+            guard let genAI = backend.value else { return }
+            try GenerationLoop(backend: genAI, metrics: metrics, rows: rows).run()
         }
-        engine.value = self
+        let genAI = GenAIBackend(model: model, tokenizer: tokenizer, batcher: batcher)
+        backend.value = genAI
+        self.genAI = genAI
     }
 
     /// The decode engine serving this model; nil when onnxruntime-genai's generator does (see `engineNote`).
@@ -85,7 +104,7 @@ public final class ChatEngine: Sendable {
 
     /// Refuses text the tokenizer could not map (it marks such characters with ids outside the vocabulary).
     private func checked(_ tokens: [Int32]) throws -> [Int32] {
-        let vocabulary = model.vocabularySize
+        let vocabulary = vocabularySize
         guard !tokens.contains(where: { $0 < 0 || Int($0) >= vocabulary }) else {
             throw ServingError(.invalidInput,
                                "The text contains characters the model '\(id)' cannot encode (no token for them)")
@@ -99,6 +118,15 @@ public final class ChatEngine: Sendable {
     public func start(prompt: [Int32], parameters: GenerationParameters) async throws
         -> AsyncThrowingStream<GenerationEvent, any Error>
     {
+        let vocabulary = vocabularySize
+        if let token = parameters.logitBias.keys.sorted().first(where: { Int($0) >= vocabulary }) {
+            throw ServingError(.invalidInput, "Invalid key in 'logit_bias': token \(token) is outside the vocabulary "
+                                   + "of '\(id)' (\(vocabulary) tokens)")
+        }
+        if decoder == nil, !parameters.logitBias.isEmpty || parameters.minP != nil {
+            throw ServingError(.invalidInput, "'logit_bias' and 'min_p' need the decode engine, and "
+                                   + "onnxruntime-genai serves '\(id)': \(engineNote ?? "")")
+        }
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(maxBufferedEvents))
         let stop = StopFlag()
@@ -128,10 +156,10 @@ public final class ChatEngine: Sendable {
                     .consumerTooSlow, "The client read too slowly: \(limit) events were waiting; generation stopped"))
             }
         }, stop: stop)
+        guard let batcher = genAI?.batcher else { throw ServingError(.engineFailure, "The model has no engine") }
         let id = try batcher.submit(WaveBatcher.Job(row: row) { error in
             if let error { continuation.finish(throwing: error) } else { continuation.finish() }
         })
-        let batcher = self.batcher
         continuation.onTermination = { _ in
             stop.set()
             batcher.cancel(id)
@@ -140,28 +168,41 @@ public final class ChatEngine: Sendable {
     }
 
     /// Requests being generated now.
-    public var activeCount: Int { batcher.activeCount + (decoder?.activeCount ?? 0) }
+    public var activeCount: Int { (genAI?.batcher.activeCount ?? 0) + (decoder?.activeCount ?? 0) }
 
     /// Requests waiting for a wave.
-    public var queuedCount: Int { batcher.queuedCount + (decoder?.queuedCount ?? 0) }
+    public var queuedCount: Int { (genAI?.batcher.queuedCount ?? 0) + (decoder?.queuedCount ?? 0) }
 
     /// Ends every generation now: waiting requests fail as shutting down, running ones end as `length` before
     /// their next token. Used when a shutdown's grace period is over.
     public func stopAll() {
-        batcher.stopAll()
+        genAI?.batcher.stopAll()
         decoder?.stopAll()
     }
 
     /// Stops the engine's threads and waits for them: call once no request uses the engine.
     public func shutdown() {
-        batcher.shutdown()
+        genAI?.batcher.shutdown()
         decoder?.shutdown()
     }
 }
 
-/// A weak reference the wave closure holds to its engine (the engine owns the batcher).
+/// onnxruntime-genai's side of a chat model: its model, tokenizer and wave batcher.
+final class GenAIBackend: Sendable {
+    let model: GenAIModel
+    let tokenizer: GenAITokenizer
+    let batcher: WaveBatcher
+
+    init(model: GenAIModel, tokenizer: GenAITokenizer, batcher: WaveBatcher) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.batcher = batcher
+    }
+}
+
+/// A weak reference the wave closure holds to its backend (the backend owns the batcher).
 final class Unowned: @unchecked Sendable {
-    weak var value: ChatEngine?
+    weak var value: GenAIBackend?
 }
 
 /// A one-way flag that stops a generation before its next token: set when its consumer goes away (the row ends

@@ -16,7 +16,8 @@ struct WaveRow: Sendable {
 /// splits a UTF-8 character, stop strings matched across token boundaries, and a stop check before every token.
 /// The wave ends when every row has finished or gone away.
 struct GenerationLoop {
-    let engine: ChatEngine
+    let backend: GenAIBackend
+    let metrics: EngineMetrics
     let rows: [WaveRow]
 
     /// Per-row progress.
@@ -31,7 +32,7 @@ struct GenerationLoop {
     }
 
     func run() throws {
-        let model = engine.model
+        let model = backend.model
         let width = rows.map(\.prompt.count).max() ?? 0
         let room = model.contextLength - width
         guard room > 0 else {
@@ -39,7 +40,7 @@ struct GenerationLoop {
                                "The prompt has \(width) tokens; the model's context length is \(model.contextLength)")
         }
         var states = try rows.map { row in
-            RowState(decoder: try engine.tokenizer.makeStream(), stops: StopSequenceMatcher(stops: row.parameters.stop),
+            RowState(decoder: try backend.tokenizer.makeStream(), stops: StopSequenceMatcher(stops: row.parameters.stop),
                      maxNew: min(row.parameters.maxTokens ?? room, room))
         }
         let parameters = rows[0].parameters
@@ -78,7 +79,7 @@ struct GenerationLoop {
             }
             let live = states.reduce(0) { $0 + ($1.finished ? 0 : 1) }
             guard live > 0 else { return }
-            engine.metrics.recordStep(rows: live)
+            metrics.recordStep(rows: live)
             var stepLogits: (values: [Float], shape: [Int])?
             if usesLogits {
                 var logits = try generator.logits()
@@ -153,7 +154,7 @@ struct GenerationLoop {
         let offset = index * vocabulary
         let result = LogitsMath.logprobs(logits.values, range: offset..<(offset + vocabulary), token: token, top: top)
         func entry(_ id: Int32, _ logprob: Double) -> TokenLogprob {
-            let text = (try? engine.tokenizer.decode([id])) ?? ""
+            let text = (try? backend.tokenizer.decode([id])) ?? ""
             return TokenLogprob(token: text, bytes: Array(text.utf8), logprob: logprob)
         }
         return TokenLogprobs(chosen: entry(token, result.chosen), top: result.top.map { entry($0.token, $0.logprob) })

@@ -55,6 +55,8 @@ public final class DecodeEngine: @unchecked Sendable {
     let cache: KVCache
     /// Positions one request may use: its prompt and everything it generates.
     public let rowLength: Int
+    /// KV cache rows: requests decoded at once.
+    public var rows: Int { cache.rows }
     let eos: Set<Int32>
     let metrics: EngineMetrics
     let detokenizer: Detokenizer

@@ -64,31 +64,33 @@ public struct Sampler: Sendable {
         return Int32(best)
     }
 
-    /// Temperature, top-k, top-p, min-p, then one draw from what is left.
+    /// Temperature, top-k, top-p, min-p, then one draw from what is left. Candidates are kept in token order
+    /// unless top-k or top-p needs them ranked (then best first, ties by token id), so the draw is reproducible.
     private mutating func draw(_ logits: [Float]) -> Int32 {
         let temperature = Float(parameters.temperature ?? 1)
         var maximum = -Float.infinity
         for value in logits where value > maximum { maximum = value }
         guard maximum.isFinite else { return Self.argmax(logits) }
         // Scaled log-weights relative to the best token; only tokens above `negligible` take part.
-        var candidates: [(token: Int32, weight: Float)] = []
-        candidates.reserveCapacity(256)
+        var tokens: [Int32] = []
+        var weights: [Float] = []
+        tokens.reserveCapacity(1024)
+        weights.reserveCapacity(1024)
         for index in logits.indices {
             let scaled = (logits[index] - maximum) / temperature
-            if scaled >= Self.negligible { candidates.append((Int32(index), scaled)) }
+            if scaled >= Self.negligible {
+                tokens.append(Int32(index))
+                weights.append(scaled)
+            }
         }
-        // Best first; equal weights by token id, so the order (and the draw) is reproducible.
-        candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.token < $1.token }
-        if let topK = parameters.topK, topK > 0, topK < candidates.count {
-            candidates.removeLast(candidates.count - topK)
+        let topK = parameters.topK.map { max(1, $0) }
+        let topP = parameters.topP.flatMap { $0 < 1 ? $0 : nil }
+        if topP != nil || (topK.map { $0 < tokens.count } ?? false) {
+            Self.rank(&tokens, &weights, keep: topK ?? tokens.count)
         }
-        var total = 0.0
-        var probabilities = candidates.map { candidate -> Double in
-            let probability = exp(Double(candidate.weight))
-            total += probability
-            return probability
-        }
-        if let topP = parameters.topP, topP < 1 {
+        var probabilities = weights.map { Double(exp($0)) }
+        var total = probabilities.reduce(0, +)
+        if let topP {
             var kept = 0.0
             var count = 0
             while count < probabilities.count {
@@ -99,18 +101,37 @@ public struct Sampler: Sendable {
             probabilities.removeLast(probabilities.count - count)
             total = probabilities.reduce(0, +)
         }
-        if let minP = parameters.minP, minP > 0, let best = probabilities.first {
-            let threshold = best * minP
-            let count = probabilities.firstIndex { $0 < threshold } ?? probabilities.count
-            probabilities.removeLast(probabilities.count - max(1, count))
-            total = probabilities.reduce(0, +)
+        if let minP = parameters.minP, minP > 0 {
+            // The best token has weight 0 (probability 1 before normalising), so the threshold is min_p itself.
+            for index in probabilities.indices where probabilities[index] < minP {
+                total -= probabilities[index]
+                probabilities[index] = 0
+            }
         }
         var target = random.nextUnit() * total
-        for (index, probability) in probabilities.enumerated() {
+        var last = 0
+        for (index, probability) in probabilities.enumerated() where probability > 0 {
             target -= probability
-            if target < 0 { return candidates[index].token }
+            last = index
+            if target < 0 { return tokens[index] }
         }
-        return candidates[max(0, probabilities.count - 1)].token
+        return tokens.isEmpty ? Self.argmax(logits) : tokens[last]
+    }
+
+    /// Orders candidates (in token order) best first, ties by token id, and keeps the first `keep`. Sorts 64-bit
+    /// keys (the weight's order-preserving bits, then the candidate's index) rather than tuples: it runs for every
+    /// sampled token.
+    static func rank(_ tokens: inout [Int32], _ weights: inout [Float], keep: Int) {
+        var keys = [UInt64](repeating: 0, count: tokens.count)
+        for index in tokens.indices {
+            // Weights are <= 0: a larger weight has a smaller magnitude, whose bit pattern sorts first.
+            let magnitude = weights[index] < 0 ? -weights[index] : Float(0)
+            keys[index] = UInt64(magnitude.bitPattern) << 32 | UInt64(index)
+        }
+        keys.sort()
+        let ranked = keys.prefix(min(max(1, keep), keys.count)).map { Int($0 & 0xFFFF_FFFF) }
+        tokens = ranked.map { tokens[$0] }
+        weights = ranked.map { weights[$0] }
     }
 }
 

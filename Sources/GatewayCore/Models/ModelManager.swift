@@ -31,6 +31,8 @@ public struct ModelStatus: Sendable {
     /// Why it failed (or why the folder cannot be served).
     public let error: String?
     public let provider: ProviderSelection?
+    /// What the load reported (engine, context, KV cache) while loaded.
+    public var loaded: LoadedModelInfo? = nil
     public let residentBytes: Int?
     public let leases: Int
     public let keepAlive: KeepAlive
@@ -298,8 +300,13 @@ public final class ModelManager: Sendable {
                 }
                 let resident = max(0, ProcessMemory.residentBytes() - residentBefore)
                 Self.recordLoad(id: id, provider: provider.chosen.onnxRuntimeName, started: started, resident: resident)
+                var chat: ChatEngine?
+                if case .chat(let engine) = service { chat = engine }
                 registry.record(LoadedModelInfo(id: id, kind: entry.kind ?? .chat, provider: provider,
-                                                residentBytes: resident))
+                                                residentBytes: resident, engine: chat?.engineName,
+                                                engineNote: chat?.engineNote, contextLength: chat?.contextLength,
+                                                kvCacheRows: chat?.decoder?.rows,
+                                                kvCacheRowTokens: chat?.decoder?.rowLength))
                 let (actions, lateForShutdown) = state.withLock { state -> ([ModelLifecycle.Action], Bool) in
                     // A load that ends after shutdown began is released at once (its waiters were failed).
                     guard !state.shuttingDown else { return ([], true) }
@@ -382,6 +389,60 @@ public final class ModelManager: Sendable {
     }
 
     private func loadChat(_ entry: ModelEntry, logger: Logger) async throws -> ChatEngine {
+        let note: String
+        do {
+            return try await loadDecodeEngine(entry, logger: logger)
+        } catch {
+            note = "\(error)"
+        }
+        logger.warning("\(entry.id): the decode engine cannot serve it (\(note)); trying onnxruntime-genai")
+        do {
+            return try await loadGenAI(entry, engineNote: note)
+        } catch {
+            throw ServingError(.modelLoadFailed, "\(entry.id): the decode engine cannot serve it (\(note)); "
+                                   + "onnxruntime-genai failed too: \(error)")
+        }
+    }
+
+    /// A chat model on the decode engine: the folder's decoder graph in a raw ONNX Runtime session and
+    /// onnxruntime-extensions' tokenizer (no second copy of the weights). Throws when the engine cannot run it.
+    private func loadDecodeEngine(_ entry: ModelEntry, logger: Logger) async throws -> ChatEngine {
+        guard let ort = runtime.onnxRuntime else {
+            throw ServingError(.runtimeUnavailable,
+                               "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")")
+        }
+        let configuration = self.configuration
+        let id = entry.id
+        let sessionConfiguration = SessionConfiguration(
+            intraOpThreads: configuration.intraOpThreads > 0
+                ? configuration.intraOpThreads : ProcessInfo.processInfo.activeProcessorCount,
+            graphOptimization: configuration.graphOptimization,
+            providers: entry.settings.providers ?? configuration.providers,
+            providerOptions: Self.providerOptions(entry, configuration))
+        let directory = entry.directory
+        let (decoderModel, tokenizer) = try await Self.onLoadThread { () throws -> (DecoderModel, OrtxTokenizer) in
+            let library = try OrtxLibrary.load()
+            let tokenizer = try OrtxTokenizer(library: library, directory: directory.path)
+            return (try DecoderModel(directory: directory, runtime: ort, configuration: sessionConfiguration),
+                    tokenizer)
+        }
+        let (rows, rowLength) = KVLayout.plan(tokens: entry.kvCacheTokens(rows: configuration.maxBatchSize),
+                                              context: entry.contextLength ?? decoderModel.config.contextLength,
+                                              maxRows: configuration.maxBatchSize)
+        let selection = decoderModel.session.providerSelection
+        let decoder = DecodeEngine(
+            name: id, model: decoderModel, rows: rows, rowLength: rowLength,
+            maxQueued: configuration.maxQueuedGenerations, eos: decoderModel.config.eosTokenIDs,
+            metrics: EngineMetrics(model: id, provider: selection.chosen.onnxRuntimeName),
+            detokenizer: DecodeEngine.Detokenizer(makeStream: { try tokenizer.makeTokenStream() },
+                                                  tokenText: { (try? tokenizer.decode([$0])) ?? "" }))
+        logger.info("\(id): decode engine with \(rows) KV cache rows of \(rowLength) tokens")
+        return ChatEngine(id: id, decoder: decoder, tokenizer: tokenizer, provider: selection,
+                          maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength)
+    }
+
+    /// A chat model on onnxruntime-genai's generators (static waves), for a folder the decode engine cannot run.
+    private func loadGenAI(_ entry: ModelEntry, engineNote: String) async throws -> ChatEngine {
         guard let genAI = runtime.genAI else {
             throw ServingError(.runtimeUnavailable,
                                "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")")
@@ -422,43 +483,9 @@ public final class ModelManager: Sendable {
                                   maxWaves: configuration.maxParallelGenerations,
                                   maxQueued: configuration.maxQueuedGenerations,
                                   window: .microseconds(Int64(configuration.batchWindowMilliseconds * 1000)))
-        var decoder: DecodeEngine?
-        var engineNote: String?
-        var provider = selection
-        if let ort = runtime.onnxRuntime {
-            let sessionConfiguration = SessionConfiguration(
-                intraOpThreads: configuration.intraOpThreads > 0
-                    ? configuration.intraOpThreads : ProcessInfo.processInfo.activeProcessorCount,
-                graphOptimization: configuration.graphOptimization,
-                providers: entry.settings.providers ?? configuration.providers,
-                providerOptions: Self.providerOptions(entry, configuration))
-            let (rows, rowLength) = KVLayout.plan(tokens: entry.kvCacheTokens(rows: configuration.maxBatchSize),
-                                                  context: entry.contextLength ?? model.contextLength,
-                                                  maxRows: configuration.maxBatchSize)
-            do {
-                let decoderModel = try await Self.onLoadThread {
-                    try DecoderModel(directory: entry.directory, runtime: ort, configuration: sessionConfiguration)
-                }
-                let streams = TokenizerBox(tokenizer)
-                decoder = DecodeEngine(
-                    name: id, model: decoderModel, rows: rows, rowLength: rowLength,
-                    maxQueued: configuration.maxQueuedGenerations, eos: model.eosTokenIDs,
-                    metrics: EngineMetrics(model: id, provider: decoderModel.session.providerSelection.chosen
-                                               .onnxRuntimeName),
-                    detokenizer: DecodeEngine.Detokenizer(makeStream: { try streams.makeStream() },
-                                                          tokenText: { streams.text($0) }))
-                provider = decoderModel.session.providerSelection
-                logger.info("\(id): decode engine with \(rows) KV cache rows of \(rowLength) tokens")
-            } catch {
-                engineNote = "the decode engine cannot run this folder: \(error)"
-                logger.warning("\(id): onnxruntime-genai serves it; \(engineNote ?? "")")
-            }
-        } else {
-            engineNote = "ONNX Runtime is unavailable to the decode engine"
-        }
-        return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: provider, planner: planner,
+        return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
                           maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength,
-                          decoder: decoder, engineNote: engineNote)
+                          engineNote: engineNote)
     }
 
     /// The options each provider gets for `entry`: the server's `provider_options`, with the model's own
@@ -521,7 +548,7 @@ public final class ModelManager: Sendable {
                     let remaining = (loaded.lastUsed - now) / .seconds(1) + seconds
                     expires = Date().addingTimeInterval(max(0, remaining))
                 }
-                return ModelStatus(entry: entry, state: .loaded, error: nil, provider: info?.provider,
+                return ModelStatus(entry: entry, state: .loaded, error: nil, provider: info?.provider, loaded: info,
                                    residentBytes: loaded.residentBytes, leases: loaded.leases,
                                    keepAlive: model.keepAlive, expiresAt: expires)
             }
@@ -627,24 +654,4 @@ public final class ModelManager: Sendable {
             }
         }
     }
-}
-
-/// onnxruntime-genai's tokenizer, shared with the decode engine's thread for detokenizing (its calls are
-/// thread-safe; each stream is used by one request on that thread only).
-private final class TokenizerBox: @unchecked Sendable {
-    let tokenizer: GenAITokenizer
-
-    init(_ tokenizer: GenAITokenizer) { self.tokenizer = tokenizer }
-
-    func makeStream() throws -> @Sendable (Int32) throws -> String {
-        let stream = StreamBox(try tokenizer.makeStream())
-        return { token in try stream.stream.decode(token) }
-    }
-
-    func text(_ token: Int32) -> String { (try? tokenizer.decode([token])) ?? "" }
-}
-
-private final class StreamBox: @unchecked Sendable {
-    let stream: GenAITokenizerStream
-    init(_ stream: GenAITokenizerStream) { self.stream = stream }
 }

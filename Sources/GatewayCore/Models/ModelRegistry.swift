@@ -8,12 +8,27 @@ public struct LoadedModelInfo: Sendable, Equatable {
     public let provider: ProviderSelection
     /// Resident memory the load added (measured).
     public let residentBytes: Int
+    /// A chat model's engine: `ai-gateway` (the decode engine) or `onnxruntime-genai`, and why the latter.
+    public let engine: String?
+    public let engineNote: String?
+    /// The context one request may use (a chat model's KV cache row).
+    public let contextLength: Int?
+    /// A chat model's KV cache: rows (requests at once) × tokens per row.
+    public let kvCacheRows: Int?
+    public let kvCacheRowTokens: Int?
 
-    public init(id: String, kind: ModelKind, provider: ProviderSelection, residentBytes: Int = 0) {
+    public init(id: String, kind: ModelKind, provider: ProviderSelection, residentBytes: Int = 0,
+                engine: String? = nil, engineNote: String? = nil, contextLength: Int? = nil,
+                kvCacheRows: Int? = nil, kvCacheRowTokens: Int? = nil) {
         self.id = id
         self.kind = kind
         self.provider = provider
         self.residentBytes = residentBytes
+        self.engine = engine
+        self.engineNote = engineNote
+        self.contextLength = contextLength
+        self.kvCacheRows = kvCacheRows
+        self.kvCacheRowTokens = kvCacheRowTokens
     }
 }
 
