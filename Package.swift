@@ -44,6 +44,8 @@ let package = Package(
         .target(
             name: "GatewayBench",
             dependencies: [
+                "GatewayCore",
+                "ONNXRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Deterministic, unique chat prompts for the chat benchmark: prompt `i` of a seed is the same on every machine and
 /// differs from every other, so no request of a run can reuse another's work. Short prompts ask for a long essay
 /// (the model keeps writing past 128 tokens); long prompts carry about 250 tokens of notes for the TTFT scenario.

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Deterministic English-like texts for the embeddings benchmark: the same seed gives the same texts on every
 /// machine, and their lengths (2 to 256 words) are mixed so that every batch holds short and long texts.
 struct BenchTextGenerator {

@@ -238,3 +238,36 @@ extension DecodeEngineTests {
         }
     }
 }
+
+extension DecodeEngineTests {
+    @Test("a shutdown ends running requests as length, waiting ones as shutting down, with reentrant consumers")
+    func shutdownWithReentrantConsumers() async throws {
+        let engine = try Self.engine(rows: 1, rowLength: 512, maxQueued: 4)
+        let chats = try DecoderModelTests.reference().chats
+        let finishes = LockedValue<[String]>([])
+        let firstPiece = AsyncStream<Void>.makeStream()
+        let started = LockedValue(false)
+        for index in 0..<2 {
+            _ = try engine.submit(prompt: chats[index].promptIDs, parameters: .init(maxTokens: 400, temperature: 0),
+                                  emit: { event in
+                                      if case .finished(let reason, _) = event {
+                                          finishes.withLock { $0.append("\(index): \(reason)") }
+                                      } else if !started.withLock({ let was = $0; $0 = true; return was }) {
+                                          firstPiece.continuation.yield()
+                                      }
+                                  }, stop: StopFlag()) { error in
+                // As ChatEngine's stream termination does: tell the engine (it takes the engine's lock).
+                engine.cancel(UInt64(index))
+                if let error { finishes.withLock { $0.append("\(index): \(error)") } }
+            }
+        }
+        for await _ in firstPiece.stream { break }
+        engine.shutdown()
+        let ended = finishes.withLock { $0 }
+        #expect(ended.contains("0: length"), "\(ended)")
+        #expect(ended.contains { $0.hasPrefix("1: ") && $0.contains("shutting down") }, "\(ended)")
+        #expect(throws: ServingError.self) {
+            try engine.submit(prompt: chats[0].promptIDs, parameters: .init(), emit: { _ in }, stop: StopFlag()) { _ in }
+        }
+    }
+}

@@ -93,7 +93,7 @@ struct ChatRouteTests {
             let listed = try jsonObject(try await client.execute(uri: "/v1/models/\(chatModel)", method: .get).body)
             #expect(listed["engine"] as? String == "ai-gateway")
             #expect(listed["kv_cache_rows"] as? Int == 8 && listed["kv_cache_row_tokens"] as? Int == 2048)
-            #expect(listed["context_length"] as? Int == 2047)
+            #expect(listed["context_length"] as? Int == 2048)
         }
     }
 

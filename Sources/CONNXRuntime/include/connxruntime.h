@@ -1,8 +1,9 @@
-// The project's own declarations of the parts of the ONNX Runtime C API, the onnxruntime-genai C API and the
-// onnxruntime-extensions tokenizer C API that ai-gateway calls. Written from the facts of the upstream headers
-// (microsoft/onnxruntime include/onnxruntime/core/session/onnxruntime_c_api.h, microsoft/onnxruntime-genai
-// src/ort_genai_c.h, microsoft/onnxruntime-extensions include/ortx_tokenizer.h and include/ortx_utils.h); no
-// upstream file is copied. All three libraries are opened with dlopen at run time, so nothing here is linked.
+// The project's own declarations of the parts of the ONNX Runtime C API, the onnxruntime-genai C API, the
+// onnxruntime-extensions tokenizer C API and the llguidance C API that ai-gateway calls. Written from the facts of
+// the upstream headers (microsoft/onnxruntime include/onnxruntime/core/session/onnxruntime_c_api.h,
+// microsoft/onnxruntime-genai src/ort_genai_c.h, microsoft/onnxruntime-extensions include/ortx_tokenizer.h and
+// include/ortx_utils.h, guidance-ai/llguidance parser/llguidance.h); no upstream file is copied. All four libraries
+// are opened with dlopen at run time, so nothing here is linked.
 //
 // OrtApi is a table of function pointers whose order is fixed and only ever appended to. Slots 0...216 are
 // declared in upstream order; slots the gateway does not call are untyped padding named after the upstream slot,
@@ -573,6 +574,98 @@ typedef int32_t (*AIGWOrtxGetTensorDataFn)(const OrtxObject *_Nonnull tensor, co
 /// Calls OrtxCreate (`create`, its dlsym address; the function is variadic, which Swift cannot call) for a new
 /// detokenizer cache.
 int32_t AIGWOrtxCreateDetokenizerCache(void *_Nonnull create, OrtxObject *_Nullable *_Nonnull cache);
+
+// MARK: - llguidance: constrained decoding (resolved with dlsym)
+
+// Declared from llguidance 1.9.1's parser/llguidance.h (the wheel scripts/setup pins); the struct layouts are
+// checked against that header's sizes and offsets in shim.c. A tokenizer (the vocabulary as bytes, shared, immutable)
+// serves many matchers; a matcher is the state of one constrained sequence and must not be used from two threads at
+// once. Matcher calls that return int32_t give 0 on success and -1 on error; an error is permanent and its text is
+// llg_matcher_get_error's. llg_new_matcher never returns NULL: a bad grammar gives a matcher in the error state.
+typedef struct LlgTokenizer LlgTokenizer;
+typedef struct LlgMatcher LlgMatcher;
+
+/// Resource limits of one parser (LlgParserLimits); llg_constraint_init_set_defaults fills them in.
+typedef struct AIGWLlgParserLimits {
+    size_t max_items_in_row;
+    uint64_t initial_lexer_fuel;
+    uint64_t step_lexer_fuel;
+    size_t step_max_items;
+    size_t max_lexer_states;
+    size_t max_grammar_size;
+    bool precompute_large_lexemes;
+    bool verbose_errors;
+} AIGWLlgParserLimits;
+
+/// How to build a matcher (LlgConstraintInit): the tokenizer, log levels (0 none, 1 warnings, 2 info) for the
+/// matcher's buffer and for stderr, the engine's capabilities (ignored by matchers) and the limits.
+typedef struct AIGWLlgConstraintInit {
+    const LlgTokenizer *_Nullable tokenizer;
+    uint32_t log_buffer_level;
+    uint32_t log_stderr_level;
+    bool ff_tokens_ok;
+    bool backtrack_ok;
+    AIGWLlgParserLimits limits;
+} AIGWLlgConstraintInit;
+
+/// Canonical tokenization of some bytes (LlgTokenizeFn): writes at most output_tokens_len ids and returns how many
+/// there are in all (the library calls again with room for them). Called from any thread, concurrently.
+typedef size_t (*AIGWLlgTokenizeFn)(const void *_Nullable user_data, const uint8_t *_Nullable bytes, size_t bytes_len,
+                                    uint32_t *_Nullable output_tokens, size_t output_tokens_len);
+
+/// A tokenizer's vocabulary (LlgTokenizerInitV2), zero-initialised, struct_size set to its size. The token bytes come
+/// either from token_lens/token_bytes or from tokenizer_json (a Hugging Face tokenizer.json's text, which the library
+/// reads itself; special tokens get a 0xFF prefix no grammar matches); vocab_size pads the vocabulary up to the
+/// logits' width. tok_eos plus tok_eos_extra are the tokens allowed where the grammar may end. tokenize_fn (or
+/// use_approximate_greedy_tokenize_fn) is required; tokenize_assumes_string: the function only ever gets valid UTF-8
+/// (the library tokenizes invalid runs greedily). slices NULL: the library's default mask-computation partitions.
+typedef struct AIGWLlgTokenizerInitV2 {
+    size_t struct_size;
+    uint32_t vocab_size;
+    uint32_t tok_eos;
+    const uint32_t *_Nullable token_lens;
+    const uint8_t *_Nullable token_bytes;
+    const char *_Nullable tokenizer_json;
+    bool tokenize_assumes_string;
+    AIGWLlgTokenizeFn _Nullable tokenize_fn;
+    bool use_approximate_greedy_tokenize_fn;
+    const void *_Nullable tokenize_user_data;
+    const char *_Nullable const *_Nullable slices;
+    const uint32_t *_Nullable tok_eos_extra;
+    uint32_t tok_eos_extra_count;
+} AIGWLlgTokenizerInitV2;
+
+typedef const char *_Nullable (*AIGWLlgGetVersionFn)(void);
+/// NULL on failure, with the reason in error_string (NUL-terminated, truncated to error_string_len).
+typedef LlgTokenizer *_Nullable (*AIGWLlgNewTokenizerV2Fn)(const AIGWLlgTokenizerInitV2 *_Nonnull init,
+                                                         char *_Nullable error_string, size_t error_string_len);
+/// Only once no matcher made from the tokenizer is left.
+typedef void (*AIGWLlgFreeTokenizerFn)(LlgTokenizer *_Nullable tokenizer);
+typedef void (*AIGWLlgConstraintInitSetDefaultsFn)(AIGWLlgConstraintInit *_Nonnull init,
+                                                   const LlgTokenizer *_Nullable tokenizer);
+/// constraint_type is "json_schema", "json_object" (data ignored), "regex" or "lark"; both strings valid UTF-8.
+typedef LlgMatcher *_Nullable (*AIGWLlgNewMatcherFn)(const AIGWLlgConstraintInit *_Nonnull init,
+                                                    const char *_Nonnull constraint_type, const char *_Nonnull data);
+/// NULL while the matcher is not in the error state; the text lives as long as the matcher.
+typedef const char *_Nullable (*AIGWLlgMatcherGetErrorFn)(LlgMatcher *_Nonnull matcher);
+typedef bool (*AIGWLlgMatcherIsErrorFn)(const LlgMatcher *_Nonnull matcher);
+/// The bytes of a mask: one bit per token (bit i % 32 of word i / 32), rounded up to whole 32-bit words.
+typedef size_t (*AIGWLlgMatcherGetMaskByteSizeFn)(const LlgMatcher *_Nonnull matcher);
+/// The tokens allowed next (only the EOS tokens once the matcher has stopped) into mask_dest, whose mask_byte_len
+/// must be llg_matcher_get_mask_byte_size's.
+typedef int32_t (*AIGWLlgMatcherComputeMaskIntoFn)(LlgMatcher *_Nonnull matcher, uint32_t *_Nonnull mask_dest,
+                                                   size_t mask_byte_len);
+/// Advances by one token; a token the grammar does not allow puts the matcher in the error state.
+typedef int32_t (*AIGWLlgMatcherConsumeTokenFn)(LlgMatcher *_Nonnull matcher, uint32_t token);
+/// Undoes the last num_tokens consumed tokens.
+typedef int32_t (*AIGWLlgMatcherRollbackFn)(LlgMatcher *_Nonnull matcher, size_t num_tokens);
+/// True once the grammar is complete (an EOS consumed, or nothing but EOS can follow), or in the error state.
+typedef bool (*AIGWLlgMatcherIsStoppedFn)(const LlgMatcher *_Nonnull matcher);
+/// True when the grammar may end here (the mask allows EOS).
+typedef bool (*AIGWLlgMatcherIsAcceptingFn)(LlgMatcher *_Nonnull matcher);
+/// An independent copy in the same state.
+typedef LlgMatcher *_Nullable (*AIGWLlgCloneMatcherFn)(const LlgMatcher *_Nonnull matcher);
+typedef void (*AIGWLlgFreeMatcherFn)(LlgMatcher *_Nullable matcher);
 
 #pragma clang diagnostic pop
 

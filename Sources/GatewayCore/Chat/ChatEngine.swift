@@ -29,7 +29,7 @@ public final class ChatEngine: Sendable {
         self.id = id
         let own = decoder.model.config.contextLength
         let served = min(own, max(1, contextCap ?? own))
-        contextLength = min(served, decoder.rowLength - 1)
+        contextLength = min(served, decoder.rowLength)
         self.decoder = decoder
         engineNote = nil
         genAI = nil
@@ -74,7 +74,7 @@ public final class ChatEngine: Sendable {
     public var engineName: String { decoder == nil ? "onnxruntime-genai" : "ai-gateway" }
 
     /// The context one request may use: the model's own, or less when its settings cap it, and with the decode
-    /// engine at most a KV cache row (the prompt, and what it generates, within `rowLength - 1` tokens).
+    /// engine at most a KV cache row (the prompt and what it generates, the last token of which is never cached).
     public let contextLength: Int
 
     /// The prompt tokens for chat `messages` (role, text, participant name), rendered by the model's chat template

@@ -167,23 +167,24 @@ public final class DecodeEngine: @unchecked Sendable {
         var busy = false
         while true {
             condition.lock()
-            dropStopped()
-            if busy && scheduler.isIdle {
-                // Hand the pages a burst freed back to the system once nothing runs.
-                busy = false
-                condition.unlock()
-                ReturnMemory.toSystem()
-                condition.lock()
-                dropStopped()
+            let endings = dropStopped()
+            if endings.isEmpty && running && scheduler.isIdle {
+                if busy {
+                    // Hand the pages a burst freed back to the system once nothing runs.
+                    busy = false
+                    condition.unlock()
+                    ReturnMemory.toSystem()
+                } else {
+                    condition.wait()
+                    condition.unlock()
+                }
+                continue
             }
-            while running && scheduler.isIdle {
-                condition.wait()
-                dropStopped()
-            }
-            guard running || !scheduler.isIdle else {
+            if !running && scheduler.isIdle {
                 exited = true
                 condition.broadcast()
                 condition.unlock()
+                for ending in endings { ending() }
                 return
             }
             busy = true
@@ -193,6 +194,8 @@ public final class DecodeEngine: @unchecked Sendable {
             metrics.activeGenerations(scheduler.runningCount)
             let reused = step?.prefill.map { scheduler.reused($0.id) } ?? 0
             condition.unlock()
+            // Ending a stream runs its consumer's termination handler, which may call `cancel` (and take the lock).
+            for ending in endings { ending() }
             guard let step else { continue }
             do {
                 try run(step, jobs: stepJobs, reused: reused)
@@ -202,9 +205,11 @@ public final class DecodeEngine: @unchecked Sendable {
         }
     }
 
-    /// Ends requests whose stop flag is set (with the lock held): a consumer that went away ends silently, a
-    /// shutdown ends a running request as `length` and a waiting one as shutting down.
-    private func dropStopped() {
+    /// Removes requests whose stop flag is set (with the lock held) and returns how to end each, to run once the
+    /// lock is released: a consumer that went away ends silently, a shutdown ends a running request as `length`
+    /// and a waiting one as shutting down.
+    private func dropStopped() -> [() -> Void] {
+        var endings: [() -> Void] = []
         for (id, job) in jobs {
             guard let reason = job.stop.reason else { continue }
             let wasRunning = scheduler.row(of: id) != nil
@@ -212,14 +217,17 @@ public final class DecodeEngine: @unchecked Sendable {
             jobs[id] = nil
             switch (reason, wasRunning) {
             case (.consumerGone, _):
-                job.finish(CancellationError())
+                endings.append { job.finish(CancellationError()) }
             case (.shutdown, true):
-                end(job, reason: .length)
-                job.finish(nil)
+                endings.append { [self] in
+                    end(job, reason: .length)
+                    job.finish(nil)
+                }
             case (.shutdown, false):
-                job.finish(ServingError(.shuttingDown, "The server is shutting down"))
+                endings.append { job.finish(ServingError(.shuttingDown, "The server is shutting down")) }
             }
         }
+        return endings
     }
 
     private func run(_ step: EngineScheduler.Step, jobs: [UInt64: Job], reused: Int) throws {
