@@ -76,18 +76,23 @@ public final class GuidanceConstraint: @unchecked Sendable {
 
     /// Advances the grammar by the sampled `token`. A token the grammar does not allow here throws
     /// `GuidanceError(.tokenRejected)` and leaves the state as it was (when the mask of this state was computed;
-    /// otherwise llguidance refuses it and the matcher stays failed).
+    /// otherwise llguidance refuses it and the matcher stays failed). An EOS token once `isStopped` changes nothing.
     public func commit(_ token: Int32) throws {
         try lock.withLock {
             guard token >= 0, Int(token) < tokenizer.vocabularySize else {
                 throw GuidanceError(.tokenRejected,
                                     "token \(token) is outside the vocabulary (\(tokenizer.vocabularySize))")
             }
+            let functions = tokenizer.library.functions
+            // As llguidance's Python binding does: EOS sampled once the grammar is complete is no step.
+            if tokenizer.eosTokenIDs.contains(token), functions.matcherIsStopped(handle),
+               !functions.matcherIsError(handle) {
+                return
+            }
             if let currentMask, !currentMask.isAllowed(token) {
                 throw GuidanceError(.tokenRejected, "token \(token) is not allowed by the \(grammar.kindName) here")
             }
             currentMask = nil
-            let functions = tokenizer.library.functions
             guard functions.matcherConsumeToken(handle, UInt32(bitPattern: token)) == 0 else {
                 throw GuidanceError(.tokenRejected,
                                     "token \(token) is not allowed by the \(grammar.kindName): \(errorMessage())")

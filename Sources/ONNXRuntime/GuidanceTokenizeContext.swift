@@ -22,8 +22,8 @@ final class GuidanceTokenizeContext: @unchecked Sendable {
             .map { Array($0.utf8) }
     }
 
-    /// The ids of `bytes`; never fails (what the model tokenizer cannot encode is left out, which the library then
-    /// reports as a matcher error).
+    /// The ids of `bytes`; never fails (what the model tokenizer cannot encode is left out: the library then finds
+    /// the forced tokens do not spell the forced text and reports a matcher error).
     func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
         var ids: [UInt32] = []
         var start = 0
@@ -60,7 +60,8 @@ final class GuidanceTokenizeContext: @unchecked Sendable {
     private func plainEncode(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt32] {
         let text = String(decoding: bytes, as: UTF8.self)
         let ids = (try? tokenizer.encode(text)) ?? []
-        return ids.map { UInt32(bitPattern: $0) }
+        // onnxruntime-extensions marks what it cannot map with ids outside the vocabulary: those are left out.
+        return ids.compactMap { $0 >= 0 && Int($0) < vocabulary.tokenCount ? UInt32($0) : nil }
     }
 
     /// The byte length of the UTF-8 sequence `lead` starts.

@@ -4,6 +4,13 @@ import Foundation
 /// A model's vocabulary as llguidance needs it to turn grammars into token masks: every token's bytes (read by the
 /// library from the folder's `tokenizer.json`), the EOS tokens, and the model tokenizer for canonical tokenization of
 /// forced text. One per model; immutable and shared by all its constraints, from any thread.
+///
+/// The token bytes are llguidance's own reading of `tokenizer.json` (`tokenizer_json` in its init struct: byte-level
+/// BPE through the GPT-2 byte map, SentencePiece `▁` and `<0xNN>` byte tokens, special tokens marked so no grammar
+/// text matches them), so they agree with what its Python package builds from the same file. The tokenize callback
+/// is the model's tokenizer (onnxruntime-extensions), which makes llguidance's tokenization canonical: where the
+/// grammar forces text, the mask is the one token the model would have used for it, as with Hugging Face tokenizers
+/// in llguidance's Python package.
 public final class GuidanceTokenizer: @unchecked Sendable {
     public let library: GuidanceLibrary
     /// The model folder the vocabulary was read from.
@@ -59,7 +66,7 @@ public final class GuidanceTokenizer: @unchecked Sendable {
                     init_.tokenizer_json = text.baseAddress
                     init_.tokenize_assumes_string = true
                     init_.tokenize_fn = { userData, bytes, length, output, capacity in
-                        guard let userData else { return 0 }
+                        guard let userData, length == 0 || bytes != nil else { return 0 }
                         let context = Unmanaged<GuidanceTokenizeContext>.fromOpaque(userData).takeUnretainedValue()
                         let ids = context.tokenize(UnsafeBufferPointer(start: length > 0 ? bytes : nil, count: length))
                         if let output {
