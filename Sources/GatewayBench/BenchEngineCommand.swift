@@ -25,6 +25,15 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-tokens"), help: "New tokens per single prompt (default: the plan's).")
     var maxTokens: Int?
 
+    @Option(name: .customLong("kv-cache-tokens"), help: "KV cache tokens (default: the server's, 8 rows × 2048).")
+    var kvCacheTokens: Int?
+
+    @Option(name: .customLong("rows"), help: "KV cache rows (the server's max_batch_size).")
+    var rows = 8
+
+    @Option(help: "Comma-separated numbers of streams run at once on the plan's concurrent prompts (default: 4,8).")
+    var concurrency = "4,8"
+
     @Option(name: .customLong("json-out"), help: "Write the report as JSON here.")
     var jsonOut: String?
 
@@ -35,11 +44,18 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let singleWarmup: String
         let ttft: [String]
         let ttftWarmup: String
+        let concurrent: [Level]?
+
+        struct Level: Decodable {
+            let concurrency: Int
+            let rounds: [[String]]
+        }
 
         enum CodingKeys: String, CodingKey {
             case single, ttft
             case maxTokens = "max_tokens"
             case ttftMaxTokens = "ttft_max_tokens"
+            case concurrent
             case singleWarmup = "single_warmup"
             case ttftWarmup = "ttft_warmup"
         }
@@ -67,9 +83,10 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let tokenizer = try OrtxTokenizer(library: try OrtxLibrary.load(), directory: directory.path)
         let model = try DecoderModel(directory: directory, runtime: runtime,
                                      configuration: SessionConfiguration(intraOpThreads: threads, providers: [.cpu]))
-        let (rows, rowLength) = KVLayout.plan(tokens: 8 * min(model.config.contextLength, KVLayout.defaultRowTokens),
-                                              context: model.config.contextLength, maxRows: 8)
-        let engine = DecodeEngine(
+        let budget = kvCacheTokens ?? self.rows * min(model.config.contextLength, KVLayout.defaultRowTokens)
+        let (rows, rowLength) = KVLayout.plan(tokens: budget, context: model.config.contextLength,
+                                              maxRows: self.rows)
+        let engine = try DecodeEngine(
             name: "bench", model: model, rows: rows, rowLength: rowLength, maxQueued: 64,
             eos: model.config.eosTokenIDs, metrics: EngineMetrics(model: "bench", provider: "cpu"),
             detokenizer: .init(makeStream: { try tokenizer.makeTokenStream() },
@@ -124,6 +141,27 @@ struct BenchEngineCommand: AsyncParsableCommand {
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
                 : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
+        // Concurrency: each round starts all its streams together; aggregate = its tokens / its wall time.
+        var aggregates: [(Int, Double)] = []
+        for level in concurrency.split(separator: ",").compactMap({ Int($0) }) {
+            let rounds = plan.concurrent?.first { $0.concurrency == level }?.rounds
+                ?? [Array(plan.single.prefix(level))]
+            var rates: [Double] = []
+            for round in rounds {
+                let start = ContinuousClock.now
+                let runs = try await withThrowingTaskGroup(of: Run.self) { group in
+                    for prompt in round { group.addTask { try await generate(prompt, maxTokens: newTokens) } }
+                    var runs: [Run] = []
+                    for try await run in group { runs.append(run) }
+                    return runs
+                }
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                rates.append(Double(runs.reduce(0) { $0 + $1.completionTokens }) / seconds)
+            }
+            if let rate = median(rates) { aggregates.append((level, rate)) }
+        }
+
         let decode = median(single.compactMap(\.decodeTokensPerSecond))
         let prefillMedian = median(prefill.map(\.ttftMilliseconds))
         print("engine alone: \(modelDirectory), \(threads) threads, \(rows) rows × \(rowLength) tokens, "
@@ -137,6 +175,9 @@ struct BenchEngineCommand: AsyncParsableCommand {
         if let prefillMedian {
             print("  prefill of \(prefill.map(\.promptTokens)) prompt tokens: median "
                   + String(format: "%.1f ms", prefillMedian))
+        }
+        for (level, rate) in aggregates {
+            print(String(format: "  concurrent %d: aggregate %.1f tok/s (median of rounds)", level, rate))
         }
         if let jsonOut {
             struct Report: Encodable {

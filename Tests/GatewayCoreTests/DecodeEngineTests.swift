@@ -11,7 +11,7 @@ import Testing
 
     static func engine(rows: Int = 8, rowLength: Int = 2048, maxQueued: Int = 16) throws -> DecodeEngine {
         let model = try DecoderModelTests.model()
-        return DecodeEngine(name: "test", model: model, rows: rows, rowLength: rowLength, maxQueued: maxQueued,
+        return try DecodeEngine(name: "test", model: model, rows: rows, rowLength: rowLength, maxQueued: maxQueued,
                             eos: model.config.eosTokenIDs, metrics: EngineMetrics(model: "test", provider: "cpu"),
                             detokenizer: ids)
     }

@@ -70,13 +70,19 @@ public final class DecodeEngine: @unchecked Sendable {
     private var running = true
     private var exited = false
 
+    /// Throws when the KV cache cannot be allocated.
     public init(name: String, model: DecoderModel, rows: Int, rowLength: Int, maxQueued: Int, eos: [Int32],
-                metrics: EngineMetrics, detokenizer: Detokenizer) {
+                metrics: EngineMetrics, detokenizer: Detokenizer) throws {
         self.name = name
         self.model = model
         let rowLength = max(2, min(rowLength, model.config.contextLength))
         self.rowLength = rowLength
         cache = KVCache(rows: rows, maxLength: rowLength, config: model.config)
+        guard cache.isAllocated else {
+            throw DecoderError("the KV cache (\(rows) rows of \(rowLength) tokens, "
+                               + "\(KVCache.bytes(rows: rows, maxLength: rowLength, config: model.config)) bytes) "
+                               + "could not be allocated")
+        }
         scheduler = EngineScheduler(rows: rows, rowLength: rowLength, maxQueued: maxQueued,
                                     idleChunk: DecoderModel.maxChunk, busyChunk: 64)
         self.eos = Set(eos)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The KV cache of one model: per layer, one key and one value buffer of `[rows, kvHeads, maxLength, headSize]`
 /// floats. Row r of a buffer is a contiguous block, so a row runs alone by binding its slice, and rows run together
 /// by binding the whole buffer. Bound as both the graph's `past` input and its `present` output, a buffer is
@@ -26,17 +28,29 @@ public final class KVCache: @unchecked Sendable {
         self.layers = config.layers
         rowFloats = kvHeads * self.maxLength * headSize
         let total = self.rows * rowFloats
-        func buffer() -> UnsafeMutablePointer<Float> {
-            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: total)
-            pointer.initialize(repeating: 0, count: total)
-            return pointer
+        // calloc: the system hands out zeroed pages only when first written, so resident memory grows with the
+        // positions rows actually use, not with the whole budget. (A failed allocation leaves an empty buffer list,
+        // which `isAllocated` reports.)
+        func buffer() -> UnsafeMutablePointer<Float>? {
+            calloc(total, MemoryLayout<Float>.stride)?.assumingMemoryBound(to: Float.self)
         }
-        keys = (0..<layers).map { _ in buffer() }
-        values = (0..<layers).map { _ in buffer() }
+        let keys = (0..<layers).compactMap { _ in buffer() }
+        let values = (0..<layers).compactMap { _ in buffer() }
+        if keys.count == layers && values.count == layers {
+            self.keys = keys
+            self.values = values
+        } else {
+            for pointer in keys + values { free(pointer) }
+            self.keys = []
+            self.values = []
+        }
     }
 
+    /// False when the system could not provide the memory (the engine then refuses to start).
+    public var isAllocated: Bool { keys.count == layers && values.count == layers }
+
     deinit {
-        for pointer in keys + values { pointer.deallocate() }
+        for pointer in keys + values { free(pointer) }
     }
 
     /// The start of `row` (and the rows after it) in layer `layer`'s key or value buffer.

@@ -430,7 +430,7 @@ public final class ModelManager: Sendable {
                                               context: entry.contextLength ?? decoderModel.config.contextLength,
                                               maxRows: configuration.maxBatchSize)
         let selection = decoderModel.session.providerSelection
-        let decoder = DecodeEngine(
+        let decoder = try DecodeEngine(
             name: id, model: decoderModel, rows: rows, rowLength: rowLength,
             maxQueued: configuration.maxQueuedGenerations, eos: decoderModel.config.eosTokenIDs,
             metrics: EngineMetrics(model: id, provider: selection.chosen.onnxRuntimeName),
