@@ -187,10 +187,13 @@ public final class DecodeEngine: @unchecked Sendable {
                 continue
             }
             if !running && scheduler.isIdle {
+                // Every stream has ended before `shutdown` returns.
+                condition.unlock()
+                for ending in endings { ending() }
+                condition.lock()
                 exited = true
                 condition.broadcast()
                 condition.unlock()
-                for ending in endings { ending() }
                 return
             }
             busy = true
