@@ -241,29 +241,29 @@ public final class DecodeEngine: @unchecked Sendable {
 
     private func run(_ step: EngineScheduler.Step, jobs: [UInt64: Job], reused: Int) throws {
         if let prefill = step.prefill {
-            let logits = try model.forward(tokens: prefill.tokens, row: prefill.row, past: prefill.past, cache: cache)
-            if prefill.last, let job = jobs[prefill.id] {
-                job.cachedTokens = reused
-                var values = logits
-                advance(job, logits: &values)
+            try model.forward(tokens: prefill.tokens, row: prefill.row, past: prefill.past, cache: cache) { logits in
+                if prefill.last, let job = jobs[prefill.id] {
+                    job.cachedTokens = reused
+                    advance(job, logits: logits)
+                }
             }
         }
         if step.decodes {
             metrics.recordStep(rows: step.ids.count { $0 != nil })
-            let logits = try model.decode(tokens: step.tokens, rows: step.rows, pasts: step.pasts, cache: cache)
-            for (index, id) in step.ids.enumerated() {
-                guard let id, let job = jobs[id] else { continue }
-                var values = logits[index]
-                advance(job, logits: &values)
+            try model.decode(tokens: step.tokens, rows: step.rows, pasts: step.pasts, cache: cache) { logits in
+                for (index, id) in step.ids.enumerated() {
+                    guard let id, let job = jobs[id] else { continue }
+                    advance(job, logits: logits(index))
+                }
             }
         }
     }
 
     /// Samples a request's next token and emits what it makes; a finished request leaves its row at once.
-    private func advance(_ job: Job, logits: inout [Float]) {
+    private func advance(_ job: Job, logits: UnsafeMutableBufferPointer<Float>) {
         guard !job.done else { return }
         if job.stop.isSet { return }  // dropped before the next step
-        let token = job.sampler.choose(&logits)
+        let token = job.sampler.choose(logits)
         if eos.contains(token) {
             end(job, reason: .stop)
             release(job)
@@ -271,7 +271,7 @@ public final class DecodeEngine: @unchecked Sendable {
         }
         job.generated += 1
         if job.parameters.logprobs {
-            job.pendingLogprobs.append(logprobs(token: token, logits: logits, top: job.parameters.topLogprobs))
+            job.pendingLogprobs.append(logprobs(token: token, logits: Array(logits), top: job.parameters.topLogprobs))
         }
         let piece: String
         do {

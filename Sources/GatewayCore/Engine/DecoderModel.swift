@@ -10,6 +10,13 @@ public final class DecoderModel: @unchecked Sendable {
     /// Longest prompt chunk run in one call (bounds the logits buffer: chunk × vocabulary floats).
     public static let maxChunk = 256
 
+    /// The KV inputs and outputs of every layer, named once: (past key, past value, present key, present value).
+    private let layerNames: [(pastKey: String, pastValue: String, presentKey: String, presentValue: String)]
+    /// Logits of the last run: room for `maxChunk` positions (or more rows), reused by every call and only touched
+    /// as far as a run writes. Used by one thread at a time (the engine's).
+    private var logitsBuffer: UnsafeMutablePointer<Float>?
+    private var logitsCapacity = 0
+
     public init(directory: URL, runtime: OrtRuntime, configuration: SessionConfiguration) throws {
         let config = try DecoderConfig.load(directory: directory)
         self.config = config
@@ -20,43 +27,85 @@ public final class DecoderModel: @unchecked Sendable {
         where !names.contains(needed) {
             throw DecoderError("\(config.filename) has no input '\(needed)'; the engine cannot run this graph")
         }
+        layerNames = (0..<config.layers).map { layer in
+            (DecoderConfig.name(config.pastKey, layer: layer), DecoderConfig.name(config.pastValue, layer: layer),
+             DecoderConfig.name(config.presentKey, layer: layer), DecoderConfig.name(config.presentValue, layer: layer))
+        }
+    }
+
+    deinit {
+        free(logitsBuffer)
     }
 
     /// Runs `tokens` for cache row `row`, which holds `past` positions already, and returns the logits of the last
     /// position. Long prompts run in chunks of `maxChunk`.
     public func forward(tokens: [Int32], row: Int, past: Int, cache: KVCache) throws -> [Float] {
+        try forward(tokens: tokens, row: row, past: past, cache: cache) { Array($0) }
+    }
+
+    /// As `forward`, handing the last position's logits to `body` (valid only during the call).
+    public func forward<T>(tokens: [Int32], row: Int, past: Int, cache: KVCache,
+                           _ body: (UnsafeMutableBufferPointer<Float>) throws -> T) throws -> T {
         guard !tokens.isEmpty else { throw DecoderError("no tokens to run") }
         guard (0..<cache.rows).contains(row), past >= 0, past <= cache.maxLength - tokens.count else {
             throw DecoderError("row \(row) with \(past) cached and \(tokens.count) new tokens does not fit a cache of "
                                    + "\(cache.rows) rows × \(cache.maxLength) positions")
         }
         var done = 0
-        var logits: [Float] = []
+        var last: UnsafeMutablePointer<Float>?
         while done < tokens.count {
             let chunk = Array(tokens[done..<min(tokens.count, done + Self.maxChunk)])
-            logits = try run(tokens: chunk, rows: row..<(row + 1), pasts: [past + done], cache: cache)[0]
+            let logits = try run(tokens: chunk, rows: row..<(row + 1), pasts: [past + done], cache: cache)
+            last = logits + (chunk.count - 1) * config.vocabularySize
             done += chunk.count
         }
-        return logits
+        guard let last else { throw DecoderError("no tokens ran") }
+        return try body(UnsafeMutableBufferPointer(start: last, count: config.vocabularySize))
     }
 
     /// One decoding step for the consecutive cache rows `rows`: `tokens[i]` is row i's next token and `pasts[i]` the
     /// positions its cache holds. Rows of any lengths share the step; each row's logits are what it would get
     /// alone.
     public func decode(tokens: [Int32], rows: Range<Int>, pasts: [Int], cache: KVCache) throws -> [[Float]] {
+        try decode(tokens: tokens, rows: rows, pasts: pasts, cache: cache) { logits in
+            (0..<rows.count).map { Array(logits($0)) }
+        }
+    }
+
+    /// As `decode`, giving `body` a function from a row's index in `rows` to its logits (valid only during the call).
+    public func decode<T>(tokens: [Int32], rows: Range<Int>, pasts: [Int], cache: KVCache,
+                          _ body: ((Int) -> UnsafeMutableBufferPointer<Float>) throws -> T) throws -> T {
         guard tokens.count == rows.count, pasts.count == rows.count, rows.lowerBound >= 0,
               rows.upperBound <= cache.rows, !rows.isEmpty
         else { throw DecoderError("decode: \(tokens.count) tokens and \(pasts.count) lengths for rows \(rows)") }
         guard pasts.allSatisfy({ $0 >= 0 && $0 < cache.maxLength }) else {
             throw DecoderError("decode: a row's cache is full (\(cache.maxLength) positions)")
         }
-        return try run(tokens: tokens, rows: rows, pasts: pasts, cache: cache, oneTokenPerRow: true)
+        let logits = try run(tokens: tokens, rows: rows, pasts: pasts, cache: cache, oneTokenPerRow: true)
+        let vocabulary = config.vocabularySize
+        return try body { index in
+            UnsafeMutableBufferPointer(start: logits + index * vocabulary, count: vocabulary)
+        }
+    }
+
+    /// The reused logits buffer, grown to `floats` when needed.
+    private func logitsStorage(floats: Int) throws -> UnsafeMutablePointer<Float> {
+        if let logitsBuffer, logitsCapacity >= floats { return logitsBuffer }
+        free(logitsBuffer)
+        logitsBuffer = nil
+        let capacity = max(floats, Self.maxChunk * config.vocabularySize)
+        guard let buffer = calloc(capacity, MemoryLayout<Float>.stride)?.assumingMemoryBound(to: Float.self) else {
+            throw DecoderError("cannot allocate \(capacity) floats of logits")
+        }
+        logitsBuffer = buffer
+        logitsCapacity = capacity
+        return buffer
     }
 
     /// Binds and runs one call: either `tokens` for the single row of `rows`, or (`oneTokenPerRow`) one token per
-    /// row. Returns each row's last-position logits.
+    /// row. Returns the logits buffer: `[rows, sequence, vocabulary]`.
     private func run(tokens: [Int32], rows: Range<Int>, pasts: [Int], cache: KVCache, oneTokenPerRow: Bool = false)
-        throws -> [[Float]]
+        throws -> UnsafeMutablePointer<Float>
     {
         let batch = rows.count
         let sequence = oneTokenPerRow ? 1 : tokens.count
@@ -67,40 +116,32 @@ public final class DecoderModel: @unchecked Sendable {
             for position in 0..<(past + sequence) { mask[index * width + position] = 1 }
         }
         let vocabulary = config.vocabularySize
-        var logits = [Float](unsafeUninitializedCapacity: batch * sequence * vocabulary) { _, count in
-            count = batch * sequence * vocabulary
-        }
+        let logits = try logitsStorage(floats: batch * sequence * vocabulary)
         let kvShape = [batch, config.kvHeads, cache.maxLength, config.headSize]
         try ids.withUnsafeMutableBytes { idBytes in
             try mask.withUnsafeMutableBytes { maskBytes in
-                try logits.withUnsafeMutableBytes { logitBytes in
-                    guard let idBase = idBytes.baseAddress, let maskBase = maskBytes.baseAddress,
-                          let logitBase = logitBytes.baseAddress
-                    else { throw DecoderError("empty buffers") }
-                    var inputs = [
-                        BoundTensor(name: config.inputIDs, data: idBase, type: .int64, shape: [batch, sequence]),
-                        BoundTensor(name: config.attentionMask, data: maskBase, type: .int64, shape: [batch, width]),
-                    ]
-                    var outputs = [BoundTensor(name: config.logits, data: logitBase, type: .float,
-                                               shape: [batch, sequence, vocabulary])]
-                    for layer in 0..<config.layers {
-                        for key in [true, false] {
-                            let data = cache.pointer(layer: layer, row: rows.lowerBound, key: key)
-                            inputs.append(BoundTensor(
-                                name: DecoderConfig.name(key ? config.pastKey : config.pastValue, layer: layer),
-                                data: data, type: .float, shape: kvShape))
-                            outputs.append(BoundTensor(
-                                name: DecoderConfig.name(key ? config.presentKey : config.presentValue, layer: layer),
-                                data: data, type: .float, shape: kvShape))
-                        }
-                    }
-                    try session.run(inputs: inputs, outputs: outputs)
+                guard let idBase = idBytes.baseAddress, let maskBase = maskBytes.baseAddress else {
+                    throw DecoderError("empty buffers")
                 }
+                var inputs = [
+                    BoundTensor(name: config.inputIDs, data: idBase, type: .int64, shape: [batch, sequence]),
+                    BoundTensor(name: config.attentionMask, data: maskBase, type: .int64, shape: [batch, width]),
+                ]
+                var outputs = [BoundTensor(name: config.logits, data: UnsafeMutableRawPointer(logits), type: .float,
+                                           shape: [batch, sequence, vocabulary])]
+                inputs.reserveCapacity(2 + 2 * config.layers)
+                outputs.reserveCapacity(1 + 2 * config.layers)
+                for (layer, names) in layerNames.enumerated() {
+                    let key = cache.pointer(layer: layer, row: rows.lowerBound, key: true)
+                    let value = cache.pointer(layer: layer, row: rows.lowerBound, key: false)
+                    inputs.append(BoundTensor(name: names.pastKey, data: key, type: .float, shape: kvShape))
+                    inputs.append(BoundTensor(name: names.pastValue, data: value, type: .float, shape: kvShape))
+                    outputs.append(BoundTensor(name: names.presentKey, data: key, type: .float, shape: kvShape))
+                    outputs.append(BoundTensor(name: names.presentValue, data: value, type: .float, shape: kvShape))
+                }
+                try session.run(inputs: inputs, outputs: outputs)
             }
         }
-        return (0..<batch).map { index in
-            let start = (index * sequence + sequence - 1) * vocabulary
-            return Array(logits[start..<(start + vocabulary)])
-        }
+        return logits
     }
 }

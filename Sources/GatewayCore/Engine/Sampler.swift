@@ -37,24 +37,33 @@ public struct Sampler: Sendable {
 
     /// Applies bias and penalties to `logits` in place, chooses the next token and records it for the penalties.
     public mutating func choose(_ logits: inout [Float]) -> Int32 {
-        adjust(&logits)
-        let token = samples ? draw(logits) : Self.argmax(logits)
+        logits.withUnsafeMutableBufferPointer { choose($0) }
+    }
+
+    /// As `choose(_:)` on a buffer (the engine's logits, no copy).
+    public mutating func choose(_ logits: UnsafeMutableBufferPointer<Float>) -> Int32 {
+        adjust(logits)
+        let token = samples ? draw(UnsafeBufferPointer(logits)) : Self.argmax(UnsafeBufferPointer(logits))
         counts[token, default: 0] += 1
         return token
     }
 
     /// `logit_bias` and the penalties, in place.
-    func adjust(_ logits: inout [Float]) {
+    func adjust(_ logits: UnsafeMutableBufferPointer<Float>) {
         guard adjusts else { return }
         for (token, bias) in parameters.logitBias {
             let index = Int(token)
             if index >= 0, index < logits.count { logits[index] += Float(bias) }
         }
-        LogitsMath.applyPenalties(&logits, counts: counts, presence: parameters.presencePenalty,
-                                  frequency: parameters.frequencyPenalty)
+        guard parameters.presencePenalty != 0 || parameters.frequencyPenalty != 0 else { return }
+        for (token, count) in counts where count > 0 {
+            let index = Int(token)
+            guard index >= 0, index < logits.count else { continue }
+            logits[index] -= Float(Double(count) * parameters.frequencyPenalty + parameters.presencePenalty)
+        }
     }
 
-    static func argmax(_ logits: [Float]) -> Int32 {
+    static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
         var best = 0
         var value = -Float.infinity
         for index in logits.indices where logits[index] > value {
@@ -66,7 +75,7 @@ public struct Sampler: Sendable {
 
     /// Temperature, top-k, top-p, min-p, then one draw from what is left. Candidates are kept in token order
     /// unless top-k or top-p needs them ranked (then best first, ties by token id), so the draw is reproducible.
-    private mutating func draw(_ logits: [Float]) -> Int32 {
+    private mutating func draw(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
         let temperature = Float(parameters.temperature ?? 1)
         var maximum = -Float.infinity
         for value in logits where value > maximum { maximum = value }
