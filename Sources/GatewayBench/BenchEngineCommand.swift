@@ -180,22 +180,34 @@ struct BenchEngineCommand: AsyncParsableCommand {
             print(String(format: "  concurrent %d: aggregate %.1f tok/s (median of rounds)", level, rate))
         }
         if let jsonOut {
+            struct Level: Encodable {
+                let concurrency: Int
+                let aggregateTokensPerSecond: Double
+
+                enum CodingKeys: String, CodingKey {
+                    case concurrency
+                    case aggregateTokensPerSecond = "aggregate_tokens_per_second"
+                }
+            }
             struct Report: Encodable {
                 let benchmark = "chat-engine-baseline"
                 let threads: Int
                 let single: [Run]
                 let prefill: [Run]
+                let concurrent: [Level]
                 let singleDecodeMedian: Double?
                 let prefillMedianMilliseconds: Double?
 
                 enum CodingKeys: String, CodingKey {
-                    case benchmark, threads, single, prefill
+                    case benchmark, threads, single, prefill, concurrent
                     case singleDecodeMedian = "single_decode_tokens_per_second_median"
                     case prefillMedianMilliseconds = "prefill_ms_median"
                 }
             }
-            let data = try JSONEncoder().encode(Report(threads: threads, single: single, prefill: prefill,
-                                                       singleDecodeMedian: decode, prefillMedianMilliseconds: prefillMedian))
+            let data = try JSONEncoder().encode(Report(
+                threads: threads, single: single, prefill: prefill,
+                concurrent: aggregates.map { Level(concurrency: $0.0, aggregateTokensPerSecond: $0.1) },
+                singleDecodeMedian: decode, prefillMedianMilliseconds: prefillMedian))
             try data.write(to: URL(fileURLWithPath: jsonOut))
         }
     }

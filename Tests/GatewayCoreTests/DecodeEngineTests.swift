@@ -271,3 +271,65 @@ extension DecodeEngineTests {
         }
     }
 }
+
+extension DecodeEngineTests {
+    @Test("a grammar row (JSON schema) yields valid JSON while other rows run unconstrained")
+    func grammarRow() async throws {
+        let engine = try Self.engine(rows: 4, rowLength: 512, maxQueued: 4)
+        defer { engine.shutdown() }
+        let folder = DecoderModelTests.folder
+        let tokenizer = try OrtxTokenizer(library: try OrtxLibrary.load(), directory: folder.path)
+        let grammars = GrammarSource(tokenizer: tokenizer, vocabularySize: engine.model.config.vocabularySize,
+                                     eosTokenIDs: engine.model.config.eosTokenIDs)
+        let schema = #"{"type":"object","properties":{"name":{"type":"string","maxLength":20},"age":{"type":"integer"}},"#
+            + #""required":["name","age"],"additionalProperties":false}"#
+        let chats = try DecoderModelTests.reference().chats
+        let constraint = try await grammars.constraint(for: .jsonSchema(schema))
+        let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
+            for index in 0..<3 {
+                group.addTask {
+                    var parameters = GenerationParameters(maxTokens: 60, temperature: index == 0 ? 0.8 : 0,
+                                                          seed: 5)
+                    parameters.grammar = index == 0 ? .jsonSchema(schema) : nil
+                    let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
+                    do {
+                        _ = try engine.submit(prompt: chats[index].promptIDs, parameters: parameters,
+                                              constraint: index == 0 ? constraint : nil,
+                                              emit: { continuation.yield($0) }, stop: StopFlag()) { error in
+                            continuation.finish(throwing: error)
+                        }
+                    } catch {
+                        return (index, Outcome(error: "\(error)"))
+                    }
+                    var outcome = Outcome()
+                    do {
+                        for try await event in stream {
+                            switch event {
+                            case .text(let text, _): outcome.tokens += text.split(separator: " ").compactMap { Int32($0) }
+                            case .finished(let reason, let usage): outcome.finish = reason; outcome.usage = usage
+                            }
+                        }
+                    } catch {
+                        outcome.error = "\(error)"
+                    }
+                    return (index, outcome)
+                }
+            }
+            var results: [Int: Outcome] = [:]
+            for await (index, outcome) in group { results[index] = outcome }
+            return results
+        }
+        let constrained = try #require(outcomes[0])
+        #expect(constrained.error == nil && constrained.finish == .stop, "\(constrained)")
+        let text = try tokenizer.decode(constrained.tokens)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        #expect(Set(object.keys) == ["name", "age"], "\(text)")
+        #expect(object["name"] is String && object["age"] is Int, "\(text)")
+        for index in 1..<3 {
+            #expect(outcomes[index]?.tokens == Array(chats[index].greedyIDs.filter { $0 != 2 }.prefix(60)),
+                    "unconstrained row \(index) is unaffected")
+        }
+        // A grammar llguidance refuses is the client's error, with its message.
+        await #expect(throws: ServingError.self) { try await grammars.constraint(for: .regex("([a-z")) }
+    }
+}

@@ -24,9 +24,11 @@ public final class ChatEngine: Sendable {
     /// - Parameters:
     ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
     ///   - contextCap: a context length below the model's own (a model's `context_length` setting).
+    ///   - grammars: llguidance for this model (requests with a grammar); nil when unavailable.
     public init(id: String, decoder: DecodeEngine, tokenizer: any ChatTokenizer, provider: ProviderSelection,
-                maxBufferedEvents: Int = 4096, contextCap: Int? = nil) {
+                maxBufferedEvents: Int = 4096, contextCap: Int? = nil, grammars: GrammarSource? = nil) {
         self.id = id
+        self.grammars = grammars
         let own = decoder.model.config.contextLength
         let served = min(own, max(1, contextCap ?? own))
         contextLength = min(served, decoder.rowLength)
@@ -48,6 +50,7 @@ public final class ChatEngine: Sendable {
         self.id = id
         contextLength = min(model.contextLength, max(1, contextCap ?? model.contextLength))
         decoder = nil
+        grammars = nil
         self.engineNote = engineNote
         self.tokenizer = tokenizer
         self.provider = provider
@@ -67,6 +70,8 @@ public final class ChatEngine: Sendable {
 
     /// The decode engine serving this model; nil when onnxruntime-genai's generator does (see `engineNote`).
     public let decoder: DecodeEngine?
+    /// Grammars (structured output) for this model: llguidance over its vocabulary.
+    let grammars: GrammarSource?
     /// Why onnxruntime-genai serves this model instead of the decode engine.
     public let engineNote: String?
 
@@ -123,6 +128,14 @@ public final class ChatEngine: Sendable {
             throw ServingError(.invalidInput, "Invalid key in 'logit_bias': token \(token) is outside the vocabulary "
                                    + "of '\(id)' (\(vocabulary) tokens)")
         }
+        var constraint: GuidanceConstraint?
+        if let grammar = parameters.grammar {
+            guard decoder != nil, let grammars else {
+                throw ServingError(.invalidInput, "Constrained output needs the decode engine and llguidance, which "
+                                       + "'\(id)' does not have: \(engineNote ?? "llguidance is not set up")")
+            }
+            constraint = try await grammars.constraint(for: grammar)
+        }
         if decoder == nil, !parameters.logitBias.isEmpty || parameters.minP != nil {
             throw ServingError(.invalidInput, "'logit_bias' and 'min_p' need the decode engine, and "
                                    + "onnxruntime-genai serves '\(id)': \(engineNote ?? "")")
@@ -132,7 +145,7 @@ public final class ChatEngine: Sendable {
         let stop = StopFlag()
         let limit = maxBufferedEvents
         if let decoder {
-            let id = try decoder.submit(prompt: prompt, parameters: parameters, emit: { event in
+            let id = try decoder.submit(prompt: prompt, parameters: parameters, constraint: constraint, emit: { event in
                 if case .dropped = continuation.yield(event) {
                     stop.set()
                     continuation.finish(throwing: ServingError(

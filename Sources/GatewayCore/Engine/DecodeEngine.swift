@@ -1,4 +1,5 @@
 import Foundation
+import ONNXRuntime
 
 /// The decode engine of one chat model: one thread steps every running request together over the raw ONNX Runtime
 /// session (`DecoderModel`), with the KV cache in rows of our own (`KVCache`) that outlive requests, so a new
@@ -28,6 +29,8 @@ public final class DecodeEngine: @unchecked Sendable {
         let stop: StopFlag
         let finish: @Sendable ((any Error)?) -> Void
         let maxNew: Int
+        /// The request's grammar: masks every step's logits, advanced with each chosen token.
+        let constraint: GuidanceConstraint?
         var sampler: Sampler
         var decoder: (@Sendable (Int32) throws -> String)?
         var stops: StopSequenceMatcher
@@ -37,9 +40,10 @@ public final class DecodeEngine: @unchecked Sendable {
         var done = false
 
         init(id: UInt64, prompt: [Int32], parameters: GenerationParameters, maxNew: Int,
-             emit: @escaping @Sendable (GenerationEvent) -> Void, stop: StopFlag,
+             constraint: GuidanceConstraint?, emit: @escaping @Sendable (GenerationEvent) -> Void, stop: StopFlag,
              finish: @escaping @Sendable ((any Error)?) -> Void) {
             self.id = id
+            self.constraint = constraint
             self.prompt = prompt
             self.parameters = parameters
             self.maxNew = maxNew
@@ -111,8 +115,9 @@ public final class DecodeEngine: @unchecked Sendable {
     /// Queues a generation after `prompt`. Throws `contextLengthExceeded` when the prompt leaves no room in a row,
     /// `queueFull` when every row is busy and the queue is full, `shuttingDown` after `stopAll`. `emit` gets text
     /// pieces, then one `.finished`; `finish` is called once at the end (with an error when the generation failed).
+    /// `constraint` (built from `parameters.grammar`, see `GrammarSource`) restricts every token to its grammar.
     /// Returns the id for `cancel`.
-    public func submit(prompt: [Int32], parameters: GenerationParameters,
+    public func submit(prompt: [Int32], parameters: GenerationParameters, constraint: GuidanceConstraint? = nil,
                        emit: @escaping @Sendable (GenerationEvent) -> Void, stop: StopFlag,
                        finish: @escaping @Sendable ((any Error)?) -> Void) throws -> UInt64 {
         guard !prompt.isEmpty else { throw ServingError(.invalidInput, "The prompt has no tokens") }
@@ -132,8 +137,8 @@ public final class DecodeEngine: @unchecked Sendable {
             throw ServingError(.queueFull, "Too many requests: every generation slot is busy and the queue is full; "
                                    + "retry shortly")
         }
-        jobs[id] = Job(id: id, prompt: prompt, parameters: parameters, maxNew: maxNew, emit: emit, stop: stop,
-                       finish: finish)
+        jobs[id] = Job(id: id, prompt: prompt, parameters: parameters, maxNew: maxNew, constraint: constraint,
+                       emit: emit, stop: stop, finish: finish)
         metrics.queueDepth(scheduler.waiting.count)
         condition.signal()
         return id
@@ -263,11 +268,27 @@ public final class DecodeEngine: @unchecked Sendable {
     private func advance(_ job: Job, logits: UnsafeMutableBufferPointer<Float>) {
         guard !job.done else { return }
         if job.stop.isSet { return }  // dropped before the next step
+        if let constraint = job.constraint {
+            do {
+                try constraint.allowedTokens().apply(to: logits)
+            } catch {
+                release(job, error: ServingError(.engineFailure, "The grammar failed: \(error)"))
+                return
+            }
+        }
         let token = job.sampler.choose(logits)
         if eos.contains(token) {
             end(job, reason: .stop)
             release(job)
             return
+        }
+        if let constraint = job.constraint {
+            do {
+                try constraint.commit(token)
+            } catch {
+                release(job, error: ServingError(.engineFailure, "The grammar failed: \(error)"))
+                return
+            }
         }
         job.generated += 1
         if job.parameters.logprobs {
@@ -288,6 +309,10 @@ public final class DecodeEngine: @unchecked Sendable {
         if matched {
             job.done = true
             job.emit(.finished(.stop, usage: usage(job)))
+            release(job)
+        } else if job.constraint?.isStopped == true {
+            // The grammar is complete and allows nothing more.
+            end(job, reason: .stop)
             release(job)
         } else if job.generated >= job.maxNew {
             end(job, reason: .length)
@@ -311,12 +336,13 @@ public final class DecodeEngine: @unchecked Sendable {
         job.emit(.finished(reason, usage: usage(job)))
     }
 
-    private func release(_ job: Job) {
+    private func release(_ job: Job, error: (any Error)? = nil) {
         condition.lock()
         scheduler.remove(job.id)
         jobs[job.id] = nil
         condition.unlock()
-        job.finish(nil)
+        job.done = true
+        job.finish(error)
     }
 
     /// A failed step fails every request it ran (their rows are freed); the others go on.

@@ -437,8 +437,11 @@ public final class ModelManager: Sendable {
             detokenizer: DecodeEngine.Detokenizer(makeStream: { try tokenizer.makeTokenStream() },
                                                   tokenText: { (try? tokenizer.decode([$0])) ?? "" }))
         logger.info("\(id): decode engine with \(rows) KV cache rows of \(rowLength) tokens")
+        let grammars = GrammarSource(tokenizer: tokenizer, vocabularySize: decoderModel.config.vocabularySize,
+                                     eosTokenIDs: decoderModel.config.eosTokenIDs)
         return ChatEngine(id: id, decoder: decoder, tokenizer: tokenizer, provider: selection,
-                          maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength)
+                          maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength,
+                          grammars: grammars)
     }
 
     /// A chat model on onnxruntime-genai's generators (static waves), for a folder the decode engine cannot run.
