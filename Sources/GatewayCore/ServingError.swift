@@ -32,6 +32,9 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
         case modelInUse = "model_in_use"
         /// The model does not fit the memory budget, even after unloading every idle model.
         case insufficientMemory = "insufficient_memory"
+        /// A grammar for the output (a JSON schema, regex or Lark grammar) that cannot be compiled or uses
+        /// something unsupported; the message is the grammar compiler's.
+        case invalidGrammar = "invalid_grammar"
     }
 
     public let code: Code

@@ -29,6 +29,8 @@ enum ErrorMapping {
         case .modelNotFound: return APIError(.notFound, error.message, param: "model", code: code)
         case .wrongModelKind: return APIError(.invalidRequest, error.message, param: "model", code: code)
         case .contextLengthExceeded, .invalidInput: return APIError(.invalidRequest, error.message, code: code)
+        case .invalidGrammar:
+            return APIError(.invalidRequest, error.message, param: "response_format", code: "invalid_value")
         case .chatTemplateFailed: return APIError(.invalidRequest, error.message, param: "messages", code: code)
         case .consumerTooSlow: return APIError(.invalidRequest, error.message, code: code)
         case .queueFull: return APIError(.rateLimited, error.message, code: "rate_limit_exceeded")

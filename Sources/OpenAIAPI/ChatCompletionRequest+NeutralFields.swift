@@ -15,9 +15,6 @@ extension ChatCompletionRequest {
         NeutralField(name: "functions", neutral: "null or []") { $0 == .null || $0 == .array([]) },
         NeutralField(name: "function_call", neutral: "null or \"none\"") { $0 == .null || $0 == .string("none") },
         NeutralField(name: "parallel_tool_calls", neutral: "null or false") { $0 == .null || $0 == .bool(false) },
-        NeutralField(name: "response_format", neutral: "null or {\"type\": \"text\"}") {
-            $0 == .null || $0 == .object(["type": .string("text")])
-        },
         NeutralField(name: "audio", neutral: "null") { $0 == .null },
         NeutralField(name: "modalities", neutral: "null or [\"text\"]") {
             $0 == .null || $0 == .array([.string("text")])

@@ -20,6 +20,8 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     public let user: String?
     /// Extension: how long the model stays loaded after this request (Ollama's `keep_alive`).
     public let keepAlive: KeepAlive?
+    /// `response_format`: the grammar the output must follow (nil for text).
+    public let grammar: OutputGrammar?
     let sampling: CompletionSampling
 
     /// How many choices to generate (1...8).
@@ -30,6 +32,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
 
     private static let ownFields: Set<String> = [
         "model", "messages", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "keep_alive",
+        "response_format",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +59,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
                                               param: "top_logprobs", code: "invalid_value")
         }
         user = sampling.user
+        grammar = try ResponseFormat.grammar(reader.value("response_format"))
         keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
         for field in Self.neutralOnly {
             try reader.refuseUnlessNeutral(field.name, neutral: field.neutral, isNeutral: field.isNeutral)
@@ -68,7 +72,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
             maxTokens: maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK,
             seed: sampling.seed, stop: sampling.stop, presencePenalty: sampling.presencePenalty,
             frequencyPenalty: sampling.frequencyPenalty, logprobs: logprobs, topLogprobs: topLogprobs ?? 0,
-            minP: sampling.minP, logitBias: sampling.logitBias)
+            minP: sampling.minP, logitBias: sampling.logitBias, grammar: grammar)
     }
 
     private static func parseMessages(_ reader: CompletionFieldReader) throws -> [ChatMessage] {

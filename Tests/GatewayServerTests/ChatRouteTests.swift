@@ -97,6 +97,44 @@ struct ChatRouteTests {
         }
     }
 
+    @Test("response_format json_object and json_schema give valid JSON; schemas the grammar refuses are 400s")
+    func structuredOutput() async throws {
+        try await makeApplication().test(.router) { client in
+            let messages = [["role": "user", "content": "Describe a cat called Tom, aged 3, as JSON."]]
+            let object = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "max_tokens": 120, "temperature": 0, "response_format": ["type": "json_object"],
+                "messages": [["role": "user",
+                              "content": "Give the capital of France as a JSON object with the key capital."]],
+            ]))
+            #expect(object.finish == "stop", "\(object.content)")
+            let capital = try JSONSerialization.jsonObject(with: Data(object.content.utf8)) as? [String: Any]
+            #expect(capital?["capital"] as? String == "Paris", "\(object.content)")
+            let schema: [String: Any] = [
+                "type": "object", "additionalProperties": false, "required": ["name", "age"],
+                "properties": ["name": ["type": "string", "maxLength": 16], "age": ["type": "integer"]],
+            ]
+            for temperature in [0.0, 1.0] {
+                let response = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": messages, "max_tokens": 80, "temperature": temperature,
+                    "response_format": ["type": "json_schema",
+                                        "json_schema": ["name": "cat", "strict": true, "schema": schema]],
+                ]))
+                let parsed = try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.content.utf8)) as? [String: Any],
+                    "\(response.content)")
+                #expect(Set(parsed.keys) == ["name", "age"] && parsed["age"] is Int, "\(response.content)")
+            }
+            let refused = try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages,
+                "response_format": ["type": "json_schema",
+                                    "json_schema": ["name": "bad", "schema": ["type": "string", "pattern": "([a-z"]]],
+            ])
+            let envelope = try expectErrorEnvelope(refused, status: .badRequest, type: "invalid_request_error",
+                                                   param: "response_format", code: "invalid_value")
+            #expect(envelope.error.message.contains("Invalid grammar"), "\(envelope.error.message)")
+        }
+    }
+
     @Test("logit_bias and min_p are honoured; a token outside the vocabulary is a 400")
     func logitBiasAndMinP() async throws {
         let reference = try #require(GenAIReference.shared, "Tests/ONNXRuntimeTests/Fixtures/genai_reference.json")

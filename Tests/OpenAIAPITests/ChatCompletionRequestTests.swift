@@ -24,6 +24,22 @@ struct ChatCompletionRequestTests {
             logitBias: [50256: -100, 7: 2.5]))
     }
 
+    @Test("response_format: text asks for nothing; json_object and json_schema become grammars")
+    func responseFormat() throws {
+        let text = try decode(ChatCompletionRequest.self, Body.chat(#""response_format":{"type":"text"}"#))
+        #expect(text.grammar == nil)
+        let object = try decode(ChatCompletionRequest.self, Body.chat(#""response_format":{"type":"json_object"}"#))
+        #expect(object.generationParameters().grammar == .jsonObject)
+        let schema = try decode(ChatCompletionRequest.self, Body.chat(
+            #""response_format":{"type":"json_schema","json_schema":{"name":"person","strict":true,"#
+                + #""schema":{"type":"object","properties":{"age":{"type":"integer","minimum":0}}}}}"#))
+        #expect(schema.grammar == .jsonSchema(
+            #"{"properties":{"age":{"minimum":0,"type":"integer"}},"type":"object"}"#))
+        let noSchema = try decode(ChatCompletionRequest.self, Body.chat(
+            #""response_format":{"type":"json_schema","json_schema":{"name":"any"}}"#))
+        #expect(noSchema.grammar == .jsonSchema("{}"))
+    }
+
     @Test("a minimal request gets the defaults")
     func defaults() throws {
         let request = try decode(ChatCompletionRequest.self, Body.chat())

@@ -1,5 +1,3 @@
-import ONNXRuntime
-
 /// What one generation asks for, independent of the wire format: limits, sampling, stops, penalties and
 /// log-probabilities. The OpenAI edge fills it from a validated request.
 public struct GenerationParameters: Sendable, Equatable {
@@ -25,12 +23,12 @@ public struct GenerationParameters: Sendable, Equatable {
     public var topLogprobs: Int
     /// A grammar the output must follow (JSON schema, any JSON object, regex, Lark): only tokens it allows are
     /// sampled, and the generation ends when it is complete. Needs the decode engine.
-    public var grammar: GuidanceGrammar?
+    public var grammar: OutputGrammar?
 
     public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil,
                 seed: UInt64? = nil, stop: [String] = [], presencePenalty: Double = 0, frequencyPenalty: Double = 0,
                 logprobs: Bool = false, topLogprobs: Int = 0, minP: Double? = nil, logitBias: [Int32: Double] = [:],
-                grammar: GuidanceGrammar? = nil) {
+                grammar: OutputGrammar? = nil) {
         self.grammar = grammar
         self.minP = minP
         self.logitBias = logitBias

@@ -37,14 +37,14 @@ public final class GrammarSource: Sendable {
 
     /// A constraint for one generation: a bad grammar is a 400 (`invalidInput`, llguidance's message), a missing
     /// library a 503 (`runtimeUnavailable`).
-    public func constraint(for grammar: GuidanceGrammar) async throws -> GuidanceConstraint {
+    public func constraint(for grammar: OutputGrammar) async throws -> GuidanceConstraint {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result {
                     do {
-                        return try GuidanceConstraint(tokenizer: try self.guidanceTokenizer(), grammar: grammar)
+                        return try GuidanceConstraint(tokenizer: try self.guidanceTokenizer(), grammar: grammar.guidance)
                     } catch let error as GuidanceError where error.code == .invalidGrammar {
-                        throw ServingError(.invalidInput, "Invalid grammar: \(error.message)")
+                        throw ServingError(.invalidGrammar, "Invalid grammar: \(error.message)")
                     } catch let error as GuidanceError {
                         throw ServingError(.runtimeUnavailable, "Constrained decoding is unavailable: \(error.message)")
                     }
