@@ -27,6 +27,8 @@ SERVED_MODELS = {
     "/v1/embeddings": EMBEDDING_MODEL,
     "/v1/chat/completions": CHAT_MODEL,
     "/v1/completions": CHAT_MODEL,
+    "/tokenize": CHAT_MODEL,
+    "/detokenize": CHAT_MODEL,
 }
 TOKEN_BUDGETS = ("max_tokens", "max_completion_tokens")
 

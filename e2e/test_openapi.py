@@ -13,7 +13,7 @@ ROUTES = {
     ("get", "/health"), ("get", "/metrics"), ("get", "/openapi.json"), ("get", "/v1/models"),
     ("get", "/v1/models/{id}"), ("post", "/v1/embeddings"), ("post", "/v1/chat/completions"),
     ("post", "/v1/completions"), ("post", "/v1/models/pull"), ("post", "/v1/models/{id}/load"),
-    ("post", "/v1/models/{id}/unload"),
+    ("post", "/v1/models/{id}/unload"), ("post", "/tokenize"), ("post", "/detokenize"),
 }
 ERROR_STATUSES = {"400", "401", "404", "405", "413", "429", "503"}
 

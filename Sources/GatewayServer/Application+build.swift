@@ -96,6 +96,9 @@ func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
     let chat = ChatRoutes(state: state)
     router.post("/v1/chat/completions") { request, context in try await chat.chat(request, context: context) }
     router.post("/v1/completions") { request, context in try await chat.completion(request, context: context) }
+    let tokenize = TokenizeRoutes(state: state)
+    router.post("/tokenize") { request, context in try await tokenize.tokenize(request, context: context) }
+    router.post("/detokenize") { request, context in try await tokenize.detokenize(request, context: context) }
     return router
 }
 
@@ -114,6 +117,8 @@ extension RouteTable {
         routes.add(.post, "/v1/embeddings")
         routes.add(.post, "/v1/chat/completions")
         routes.add(.post, "/v1/completions")
+        routes.add(.post, "/tokenize")
+        routes.add(.post, "/detokenize")
         return routes
     }()
 }

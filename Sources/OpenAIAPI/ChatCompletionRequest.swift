@@ -75,7 +75,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
             minP: sampling.minP, logitBias: sampling.logitBias, grammar: grammar)
     }
 
-    private static func parseMessages(_ reader: CompletionFieldReader) throws -> [ChatMessage] {
+    static func parseMessages(_ reader: CompletionFieldReader) throws -> [ChatMessage] {
         let items = try reader.required([CompletionJSONValue].self, "messages")
         guard !items.isEmpty else {
             throw APIError.invalidRequest(

@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// The onnxruntime-genai Python API's greedy outputs on the default chat model (tools/genai_fixtures.py).
-private struct GenAIReference: Decodable {
+struct GenAIReference: Decodable {
     struct Chat: Decodable {
         let name: String
         let messagesJSON: String
@@ -45,7 +45,7 @@ private struct GenAIReference: Decodable {
     }()
 }
 
-private let chatModel = "smollm2-135m-instruct"
+private let chatModel = defaultChatModel
 
 /// The `data:` payloads of an SSE body, in order.
 private func sseEvents(_ body: ByteBuffer) -> [String] {

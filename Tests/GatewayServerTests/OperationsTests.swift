@@ -12,7 +12,7 @@ import Testing
 import Glibc
 #endif
 
-private let chatModel = "smollm2-135m-instruct"
+private let chatModel = defaultChatModel
 private let embeddingModel = "all-minilm-l6-v2"
 
 private func postRaw(_ client: some TestClientProtocol, _ uri: String, raw: String) async throws -> TestResponse {
