@@ -333,3 +333,25 @@ extension DecodeEngineTests {
         await #expect(throws: ServingError.self) { try await grammars.constraint(for: .regex("([a-z")) }
     }
 }
+
+extension DecodeEngineTests {
+    @Test("a conversation continuing an answer reuses prompt and answer and still gives the cold run's tokens")
+    func continuedConversation() async throws {
+        let engine = try Self.engine(rows: 2, rowLength: 512)
+        defer { engine.shutdown() }
+        let chats = try DecoderModelTests.reference().chats
+        let first = chats[0].promptIDs
+        let answer = await Self.generate(engine, prompt: first, parameters: .init(maxTokens: 12, temperature: 0))
+        #expect(answer.tokens.count == 12)
+        // The next turn: the first prompt, its answer, then more text (the second reference chat's tail).
+        let next = first + answer.tokens + Array(chats[1].promptIDs.suffix(10))
+        for _ in 0..<200 where engine.activeCount > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(200))  // the refresh runs while nothing waits
+        let warm = await Self.generate(engine, prompt: next, parameters: .init(maxTokens: 16, temperature: 0))
+        #expect((warm.usage?.cachedTokens ?? 0) >= first.count + answer.tokens.count, "\(String(describing: warm.usage))")
+        let cold = try Self.engine(rows: 1, rowLength: 512)
+        defer { cold.shutdown() }
+        let reference = await Self.generate(cold, prompt: next, parameters: .init(maxTokens: 16, temperature: 0))
+        #expect(warm.tokens == reference.tokens)
+    }
+}

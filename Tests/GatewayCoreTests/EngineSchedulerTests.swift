@@ -122,3 +122,49 @@ import Testing
         #expect(KVLayout.plan(tokens: 0, context: 0, maxRows: 0) == (1, 2))
     }
 }
+
+extension EngineSchedulerTests {
+    @Test("a finished request's generated tokens run again as a chunk when nothing waits, then are reused")
+    func refreshesGenerated() throws {
+        var scheduler = EngineScheduler(rows: 2, rowLength: 32, maxQueued: 2, idleChunk: 8, busyChunk: 8)
+        let accepted = scheduler.submit(.init(id: 1, prompt: [1, 2, 3, 4]))
+        #expect(accepted)
+        _ = scheduler.nextStep()
+        scheduler.sampled(1, token: 10)
+        _ = scheduler.nextStep()
+        scheduler.sampled(1, token: 11)
+        _ = scheduler.nextStep()
+        scheduler.remove(1, last: 12)  // generated 10, 11, 12 (12 never ran)
+        #expect(scheduler.cache.rows[0].tokens == [1, 2, 3, 4])
+        #expect(scheduler.refreshes[0] == .init(start: 4, tokens: [10, 11, 12]))
+        #expect(scheduler.hasWork && scheduler.isIdle)
+        let planned = scheduler.nextStep()
+        let refresh = try #require(planned?.prefill)
+        #expect(refresh.id == EngineScheduler.refreshID && refresh.row == 0 && refresh.past == 4)
+        #expect(refresh.tokens == [10, 11, 12] && !refresh.last)
+        #expect(scheduler.cache.rows[0].tokens == [1, 2, 3, 4, 10, 11, 12] && !scheduler.hasWork)
+        // The next turn reuses the prompt and the answer.
+        let next = scheduler.submit(.init(id: 2, prompt: [1, 2, 3, 4, 10, 11, 12, 20, 21]))
+        #expect(next)
+        _ = scheduler.nextStep()
+        #expect(scheduler.reused(2) == 7)
+    }
+
+    @Test("a waiting request goes before a refresh, and taking the row drops it")
+    func requestsBeforeRefreshes() throws {
+        var scheduler = EngineScheduler(rows: 1, rowLength: 32, maxQueued: 2, idleChunk: 8, busyChunk: 8)
+        _ = scheduler.submit(.init(id: 1, prompt: [1, 2, 3]))
+        _ = scheduler.nextStep()
+        scheduler.remove(1, last: 9)  // only one generated token: nothing to refresh
+        #expect(scheduler.refreshes.isEmpty)
+        _ = scheduler.submit(.init(id: 2, prompt: [1, 2, 3]))
+        _ = scheduler.nextStep()
+        scheduler.sampled(2, token: 5)
+        scheduler.remove(2, last: 6)
+        #expect(scheduler.refreshes[0] != nil)
+        _ = scheduler.submit(.init(id: 3, prompt: [7, 8, 9]))
+        let planned = scheduler.nextStep()
+        #expect(planned?.prefill?.id == 3)
+        #expect(scheduler.refreshes.isEmpty, "the row was taken")
+    }
+}

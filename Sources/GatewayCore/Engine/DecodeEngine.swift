@@ -179,7 +179,7 @@ public final class DecodeEngine: @unchecked Sendable {
         while true {
             condition.lock()
             let endings = dropStopped()
-            if endings.isEmpty && running && scheduler.isIdle {
+            if endings.isEmpty && running && !scheduler.hasWork {
                 if busy {
                     // Hand the pages a burst freed back to the system once nothing runs.
                     busy = false
@@ -279,7 +279,7 @@ public final class DecodeEngine: @unchecked Sendable {
         let token = job.sampler.choose(logits)
         if eos.contains(token) {
             end(job, reason: .stop)
-            release(job)
+            release(job, last: token)
             return
         }
         if let constraint = job.constraint {
@@ -309,14 +309,14 @@ public final class DecodeEngine: @unchecked Sendable {
         if matched {
             job.done = true
             job.emit(.finished(.stop, usage: usage(job)))
-            release(job)
+            release(job, last: token)
         } else if job.constraint?.isStopped == true {
             // The grammar is complete and allows nothing more.
             end(job, reason: .stop)
-            release(job)
+            release(job, last: token)
         } else if job.generated >= job.maxNew {
             end(job, reason: .length)
-            release(job)
+            release(job, last: token)
         } else {
             condition.lock()
             scheduler.sampled(job.id, token: token)
@@ -336,9 +336,9 @@ public final class DecodeEngine: @unchecked Sendable {
         job.emit(.finished(reason, usage: usage(job)))
     }
 
-    private func release(_ job: Job, error: (any Error)? = nil) {
+    private func release(_ job: Job, last: Int32? = nil, error: (any Error)? = nil) {
         condition.lock()
-        scheduler.remove(job.id)
+        scheduler.remove(job.id, last: last)
         jobs[job.id] = nil
         condition.unlock()
         job.done = true
@@ -348,7 +348,15 @@ public final class DecodeEngine: @unchecked Sendable {
     /// A failed step fails every request it ran (their rows are freed); the others go on.
     private func fail(_ step: EngineScheduler.Step, jobs stepJobs: [UInt64: Job], error: any Error) {
         var ids = Set(step.ids.compactMap { $0 })
-        if let prefill = step.prefill { ids.insert(prefill.id) }
+        if let prefill = step.prefill {
+            if prefill.id == EngineScheduler.refreshID {
+                condition.lock()
+                scheduler.forget(row: prefill.row)
+                condition.unlock()
+            } else {
+                ids.insert(prefill.id)
+            }
+        }
         let failure = ServingError(.engineFailure, "Generation failed: \(error)")
         for id in ids {
             condition.lock()

@@ -57,6 +57,17 @@ public struct EngineScheduler: Sendable {
         var pending: Int32?
     }
 
+    /// Tokens of a free row to run again as a prompt chunk when nothing else is waiting: what its request generated
+    /// (one token at a time, so not exactly what a cold run computes). Afterwards a conversation that continues
+    /// with that answer reuses it exactly.
+    public struct Refresh: Sendable, Equatable {
+        public var start: Int
+        public var tokens: [Int32]
+    }
+
+    /// The request id of a refresh's prefill chunk (no request: its logits are not used).
+    public static let refreshID: UInt64 = 0
+
     public let rowLength: Int
     public let maxQueued: Int
     /// Prompt tokens per prefill chunk when no row decodes, and when some do.
@@ -64,6 +75,8 @@ public struct EngineScheduler: Sendable {
     public let busyChunk: Int
     public private(set) var cache: PrefixCache
     public private(set) var waiting: [Request] = []
+    /// Free rows whose generated tokens are to be run again, by row.
+    public private(set) var refreshes: [Int: Refresh] = [:]
     private(set) var running: [UInt64: Running] = [:]
     /// Running requests in the order they got their rows (the first still prefilling goes next).
     private var admitted: [UInt64] = []
@@ -80,6 +93,9 @@ public struct EngineScheduler: Sendable {
     public var runningCount: Int { running.count }
     public var isIdle: Bool { running.isEmpty && waiting.isEmpty }
 
+    /// Whether there is anything to run, refreshes included.
+    public var hasWork: Bool { !isIdle || !refreshes.isEmpty }
+
     /// Queues a request; false when it must be refused because `maxQueued` requests already wait and no row is
     /// free. A prompt must leave room for one new token in a row (the caller checks: `prompt.count < rowLength`).
     public mutating func submit(_ request: Request) -> Bool {
@@ -90,19 +106,33 @@ public struct EngineScheduler: Sendable {
         return true
     }
 
-    /// Removes a waiting or running request; its row (if it had one) is free again, keeping the tokens it cached.
-    /// False when the id is unknown.
+    /// Removes a waiting or running request; its row (if it had one) is free again, keeping the tokens it cached
+    /// exactly, and scheduling a refresh of what it generated (`last`: its final token, if not yet recorded). False
+    /// when the id is unknown.
     @discardableResult
-    public mutating func remove(_ id: UInt64) -> Bool {
+    public mutating func remove(_ id: UInt64, last: Int32? = nil) -> Bool {
         if let index = waiting.firstIndex(where: { $0.id == id }) {
             waiting.remove(at: index)
             return true
         }
         guard let entry = running.removeValue(forKey: id) else { return false }
         admitted.removeAll { $0 == id }
-        cache.update(row: entry.row, tokens: Array(entry.cached.prefix(min(entry.reusable, rowLength - 1))))
+        let exact = min(entry.reusable, rowLength - 1)
+        var all = entry.cached
+        if let pending = entry.pending { all.append(pending) }
+        if let last { all.append(last) }
+        cache.update(row: entry.row, tokens: Array(all.prefix(exact)))
+        let generated = exact < all.count ? Array(all[exact..<min(all.count, rowLength - 1)]) : []
+        refreshes[entry.row] = generated.count >= 2 && entry.cached.count >= entry.prompt.count
+            ? Refresh(start: exact, tokens: generated) : nil
         cache.release(row: entry.row)
         return true
+    }
+
+    /// Forgets what `row` caches (a step that wrote it failed).
+    public mutating func forget(row: Int) {
+        refreshes[row] = nil
+        cache.update(row: row, tokens: [])
     }
 
     /// Records the token sampled for `id` (after its last prefill chunk or a decode): it runs in the next step.
@@ -138,6 +168,21 @@ public struct EngineScheduler: Sendable {
             entry.cached += tokens
             running[id] = entry
         }
+        if step.prefill == nil, waiting.isEmpty, let row = refreshes.keys.min(), var refresh = refreshes[row],
+           !cache.rows[row].inUse, cache.rows[row].tokens.count == refresh.start {
+            let chunk = decoding.isEmpty ? idleChunk : busyChunk
+            var count = min(refresh.tokens.count, chunk)
+            if refresh.tokens.count - count == 1 { count -= 1 }
+            let tokens = Array(refresh.tokens.prefix(count))
+            step.prefill = Prefill(id: Self.refreshID, row: row, tokens: tokens, past: refresh.start, last: false)
+            cache.update(row: row, tokens: cache.rows[row].tokens + tokens)
+            refresh.start += count
+            refresh.tokens.removeFirst(count)
+            refreshes[row] = refresh.tokens.count >= 2 ? refresh : nil
+        } else if step.prefill == nil, let row = refreshes.keys.min(),
+                  cache.rows[row].inUse || cache.rows[row].tokens.count != refreshes[row]?.start {
+            refreshes[row] = nil
+        }
         let decodingRows = decoding.compactMap { running[$0]?.row }
         if let low = decodingRows.min(), let high = decodingRows.max() {
             step.rows = low..<(high + 1)
@@ -169,6 +214,7 @@ public struct EngineScheduler: Sendable {
     private mutating func admit() {
         while let request = waiting.first, let (row, reused) = cache.acquire(prompt: request.prompt) {
             waiting.removeFirst()
+            refreshes[row] = nil
             let cached = Array(request.prompt.prefix(reused))
             running[request.id] = Running(row: row, prompt: request.prompt, cached: cached, reused: reused,
                                           reusable: reused, pending: nil)
