@@ -6,8 +6,9 @@ Run: .runtime/venv/bin/python tools/bench_targets.py --url http://127.0.0.1:8000
          [--json-out FILE] [--scenarios multiturn,late,prompt300]
 
   multiturn  (target a) a 5-turn chat whose first message carries ~1,100 tokens of notes; each turn appends the
-             answer (64 new tokens) and a new question. Reported: the time to the first token of every turn; turns
-             2-5 should reuse the cached prefix (<= 0.1x turn 1).
+             answer (64 new tokens) and a new question, sent --think-seconds (1) after the answer ends, as a user
+             reading it (0: back to back). Reported: the time to the first token of every turn; turns 2-5 should
+             reuse the cached prefix (<= 0.1x turn 1).
   late       (target d) a request's time to first token alone (idle, median of 3), then while 3 other streams are
              decoding (median of 3 tries): the ratio should stay <= 2.
   prompt300  (target e) the time to the first token of ~300-token prompts, one at a time (median of 5).
@@ -66,7 +67,7 @@ class Client:
         return first, "".join(text), time.perf_counter() - start
 
 
-def multiturn(client, seed):
+def multiturn(client, seed, think=1.0):
     client.stream([{"role": "user", "content": "Say hello."}], 4)
     messages = [{"role": "user", "content": "Here are my notes: " + notes(seed, 1000)
                  + "\n\nQuestion 1: which words appear most often?"}]
@@ -76,6 +77,7 @@ def multiturn(client, seed):
         turns.append(ttft)
         messages += [{"role": "assistant", "content": answer},
                      {"role": "user", "content": f"Question {turn + 2}: tell me more about {WORDS[turn]}."}]
+        time.sleep(think)
     return {"ttft_ms": [t * 1000 for t in turns],
             "later_over_first": [t / turns[0] for t in turns[1:]]}
 
@@ -117,12 +119,18 @@ def main():
     parser.add_argument("--model", default="smollm2-135m-instruct")
     parser.add_argument("--scenarios", default="multiturn,late,prompt300")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--think-seconds", type=float, default=1.0,
+                        help="multiturn: pause between an answer and the next question")
     parser.add_argument("--json-out")
     args = parser.parse_args()
     client = Client(args.url, args.model)
     report = {"url": args.url, "model": args.model, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    report["think_seconds"] = args.think_seconds
     for name in args.scenarios.split(","):
-        report[name] = {"multiturn": multiturn, "late": late, "prompt300": prompt300}[name](client, args.seed)
+        if name == "multiturn":
+            report[name] = multiturn(client, args.seed, args.think_seconds)
+        else:
+            report[name] = {"late": late, "prompt300": prompt300}[name](client, args.seed)
         print(name, json.dumps(report[name]))
     if args.json_out:
         with open(args.json_out, "w") as f:
