@@ -41,8 +41,13 @@ struct ChatRoutes: Sendable {
         let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
         metrics.promptTokens.increment(by: Int64(prompt.count) * Int64(body.n))
         let start = ContinuousClock.now
-        let streams = try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
+        let streams: [AsyncThrowingStream<GenerationEvent, any Error>]
+        do {
+            streams = try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
                                                        count: body.n)
+        } catch let error as ServingError where error.code == .invalidGrammar {
+            throw APIError.invalidRequest(error.message, param: body.grammarParam, code: "invalid_value")
+        }
         let id = ChatCompletionResponse.makeID()
         let created = Int(Date().timeIntervalSince1970)
         let fingerprint = GenerationRunner.fingerprint(engine)

@@ -20,8 +20,10 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     public let user: String?
     /// Extension: how long the model stays loaded after this request (Ollama's `keep_alive`).
     public let keepAlive: KeepAlive?
-    /// `response_format`: the grammar the output must follow (nil for text).
+    /// `response_format` (or a `guided_*` extension field): the grammar the output must follow (nil for text).
     public let grammar: OutputGrammar?
+    /// The field that set `grammar`, for errors about it.
+    public let grammarParam: String
     let sampling: CompletionSampling
 
     /// How many choices to generate (1...8).
@@ -32,7 +34,7 @@ public struct ChatCompletionRequest: Decodable, Sendable {
 
     private static let ownFields: Set<String> = [
         "model", "messages", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "keep_alive",
-        "response_format",
+        "response_format", "guided_json", "guided_regex", "guided_choice", "guided_grammar",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -59,7 +61,10 @@ public struct ChatCompletionRequest: Decodable, Sendable {
                                               param: "top_logprobs", code: "invalid_value")
         }
         user = sampling.user
-        grammar = try ResponseFormat.grammar(reader.value("response_format"))
+        let constraint = try ResponseFormat.guided(
+            reader, responseFormat: ResponseFormat.grammar(reader.value("response_format")))
+        grammar = constraint?.grammar
+        grammarParam = constraint?.param ?? "response_format"
         keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
         for field in Self.neutralOnly {
             try reader.refuseUnlessNeutral(field.name, neutral: field.neutral, isNeutral: field.isNeutral)

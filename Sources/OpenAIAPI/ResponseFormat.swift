@@ -85,6 +85,55 @@ enum ResponseFormat {
         }
     }
 
+    /// The extension fields vLLM's clients send (`guided_json`, `guided_regex`, `guided_choice`, `guided_grammar`, a
+    /// Lark grammar): at most one of them, and not beside a `response_format` other than text.
+    /// Returns the grammar and the field that set it.
+    static func guided(_ reader: CompletionFieldReader, responseFormat: OutputGrammar?) throws
+        -> (grammar: OutputGrammar, param: String)?
+    {
+        var found: [(String, OutputGrammar)] = []
+        if let schema = try reader.value("guided_json"), schema != .null {
+            switch schema {
+            case .object:
+                let data = try JSONSerialization.data(withJSONObject: foundation(schema), options: [.sortedKeys])
+                found.append(("guided_json", .jsonSchema(String(decoding: data, as: UTF8.self))))
+            case .string(let text):
+                found.append(("guided_json", .jsonSchema(text)))
+            default:
+                throw CompletionFieldReader.wrongType("guided_json", expected: "an object or a string",
+                                                      sent: schema.typeName)
+            }
+        }
+        if let pattern = try reader.optional(String.self, "guided_regex") {
+            found.append(("guided_regex", .regex(pattern)))
+        }
+        if let grammar = try reader.optional(String.self, "guided_grammar") {
+            found.append(("guided_grammar", .lark(grammar)))
+        }
+        if let choices = try reader.optional([String].self, "guided_choice") {
+            guard !choices.isEmpty, choices.allSatisfy({ !$0.isEmpty }) else {
+                throw APIError.invalidRequest("Invalid 'guided_choice': a non-empty array of non-empty strings.",
+                                              param: "guided_choice", code: "invalid_value")
+            }
+            found.append(("guided_choice", .lark("start: " + choices.map(larkLiteral).joined(separator: " | "))))
+        }
+        if found.count > 1 || (responseFormat != nil && !found.isEmpty) {
+            let names = (responseFormat == nil ? [] : ["response_format"]) + found.map(\.0)
+            throw APIError.invalidRequest(
+                "Send one output constraint, not \(names.joined(separator: " and ")).", param: names.last,
+                code: "invalid_value")
+        }
+        if let (param, grammar) = found.first { return (grammar, param) }
+        return responseFormat.map { ($0, "response_format") }
+    }
+
+    /// `text` as a Lark string literal (JSON's escaping, which Lark reads).
+    static func larkLiteral(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
+        let array = String(decoding: data, as: UTF8.self)
+        return String(array.dropFirst().dropLast())
+    }
+
     /// The value as Foundation objects, for `JSONSerialization` (integral numbers stay integers).
     private static func foundation(_ value: CompletionJSONValue) -> Any {
         switch value {

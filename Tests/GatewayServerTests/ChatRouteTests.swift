@@ -132,6 +132,19 @@ struct ChatRouteTests {
             let envelope = try expectErrorEnvelope(refused, status: .badRequest, type: "invalid_request_error",
                                                    param: "response_format", code: "invalid_value")
             #expect(envelope.error.message.contains("Invalid grammar"), "\(envelope.error.message)")
+            // vLLM's extension fields.
+            let phone = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "max_tokens": 20, "guided_regex": "[0-9]{3}-[0-9]{4}",
+            ]))
+            #expect(phone.content.wholeMatch(of: /[0-9]{3}-[0-9]{4}/) != nil, "\(phone.content)")
+            let choice = try chatContent(try await postJSON(client, "/v1/chat/completions", [
+                "model": chatModel, "messages": messages, "max_tokens": 20, "guided_choice": ["cat", "dog"],
+            ]))
+            #expect(["cat", "dog"].contains(choice.content) && choice.finish == "stop", "\(choice.content)")
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": messages, "guided_regex": "([a-z",
+                ]), status: .badRequest, type: "invalid_request_error", param: "guided_regex", code: "invalid_value")
         }
     }
 

@@ -40,6 +40,27 @@ struct ChatCompletionRequestTests {
         #expect(noSchema.grammar == .jsonSchema("{}"))
     }
 
+    @Test("vLLM's guided_* extension fields become grammars; only one constraint per request")
+    func guidedFields() throws {
+        let regex = try decode(ChatCompletionRequest.self, Body.chat(#""guided_regex":"[0-9]{3}""#))
+        #expect(regex.grammar == .regex("[0-9]{3}") && regex.grammarParam == "guided_regex")
+        let choice = try decode(ChatCompletionRequest.self, Body.chat(#""guided_choice":["yes","no \"way\""]"#))
+        #expect(choice.grammar == .lark(#"start: "yes" | "no \"way\"""#))
+        let json = try decode(ChatCompletionRequest.self, Body.chat(#""guided_json":{"type":"integer"}"#))
+        #expect(json.grammar == .jsonSchema(#"{"type":"integer"}"#))
+        let lark = try decode(ChatCompletionRequest.self, Body.chat(#""guided_grammar":"start: \"a\"""#))
+        #expect(lark.grammar == .lark(#"start: "a""#))
+        expectRefused(ChatCompletionRequest.self, Refusal(
+            Body.chat(#""guided_regex":"a""#, #""guided_choice":["b"]"#), "guided_choice", "invalid_value"))
+        expectRefused(ChatCompletionRequest.self, Refusal(
+            Body.chat(#""response_format":{"type":"json_object"}"#, #""guided_regex":"a""#), "guided_regex",
+            "invalid_value"))
+        expectRefused(ChatCompletionRequest.self, Refusal(Body.chat(#""guided_choice":[]"#), "guided_choice",
+                                                          "invalid_value"))
+        expectRefused(ChatCompletionRequest.self, Refusal(Body.chat(#""guided_json":5"#), "guided_json",
+                                                          "invalid_type"))
+    }
+
     @Test("a minimal request gets the defaults")
     func defaults() throws {
         let request = try decode(ChatCompletionRequest.self, Body.chat())
