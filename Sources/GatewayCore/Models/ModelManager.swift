@@ -371,11 +371,8 @@ public final class ModelManager: Sendable {
         let id = entry.id
         let model = try await Self.onLoadThread {
             try EmbeddingModel(id: id, directory: entry.directory, runtime: ort,
-                               sessionConfiguration: SessionConfiguration(
-                                   intraOpThreads: configuration.intraOpThreads,
-                                   graphOptimization: configuration.graphOptimization,
-                                   providers: entry.settings.providers ?? configuration.providers,
-                                   providerOptions: Self.providerOptions(entry, configuration)))
+                               sessionConfiguration: Self.sessionConfiguration(
+                                   entry, configuration, threads: configuration.intraOpThreads))
         }
         let provider = model.session.providerSelection.chosen.onnxRuntimeName
         let batcher = EmbeddingBatcher(
@@ -413,12 +410,10 @@ public final class ModelManager: Sendable {
         }
         let configuration = self.configuration
         let id = entry.id
-        let sessionConfiguration = SessionConfiguration(
-            intraOpThreads: configuration.intraOpThreads > 0
-                ? configuration.intraOpThreads : ProcessInfo.processInfo.activeProcessorCount,
-            graphOptimization: configuration.graphOptimization,
-            providers: entry.settings.providers ?? configuration.providers,
-            providerOptions: Self.providerOptions(entry, configuration))
+        // One stream uses every core unless `intra_op_threads` says otherwise.
+        let sessionConfiguration = Self.sessionConfiguration(
+            entry, configuration, threads: configuration.intraOpThreads > 0
+                ? configuration.intraOpThreads : ProcessInfo.processInfo.activeProcessorCount)
         let directory = entry.directory
         let (decoderModel, tokenizer) = try await Self.onLoadThread { () throws -> (DecoderModel, OrtxTokenizer) in
             let library = try OrtxLibrary.load()
@@ -489,6 +484,15 @@ public final class ModelManager: Sendable {
         return ChatEngine(id: id, model: model, tokenizer: tokenizer, provider: selection, planner: planner,
                           maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength,
                           engineNote: engineNote)
+    }
+
+    /// A session for `entry`: its providers (or the server's), their options, the server's graph optimisation.
+    static func sessionConfiguration(_ entry: ModelEntry, _ configuration: GatewayConfiguration, threads: Int)
+        -> SessionConfiguration
+    {
+        SessionConfiguration(intraOpThreads: threads, graphOptimization: configuration.graphOptimization,
+                             providers: entry.settings.providers ?? configuration.providers,
+                             providerOptions: providerOptions(entry, configuration))
     }
 
     /// The options each provider gets for `entry`: the server's `provider_options`, with the model's own
