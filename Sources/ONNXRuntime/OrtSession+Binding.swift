@@ -19,15 +19,12 @@ public struct BoundTensor {
 }
 
 extension OrtSession {
-    /// Runs the model with every input and output bound to caller-owned memory (ONNX Runtime's I/O binding): a
-    /// KV cache bound as both a `past` input and a `present` output is updated in place. Blocks: call it from a
-    /// thread of your own.
+    /// Runs the model with every input and output in caller-owned memory: ONNX Runtime writes each output into the
+    /// buffer given for it, so a KV cache passed as both a `past` input and a `present` output is updated in place.
+    /// (A plain `Run` with pre-allocated outputs: measured 3-4 % faster than I/O binding for a 4-row decode step.)
+    /// Blocks: call it from a thread of your own.
     public func run(inputs: [BoundTensor], outputs: [BoundTensor]) throws {
         let api = runtime.api
-        var binding: OpaquePointer?
-        try runtime.check(api.CreateIoBinding(handle, &binding))
-        guard let binding else { throw OrtError(.runtime, "CreateIoBinding returned no binding") }
-        defer { api.ReleaseIoBinding(binding) }
         var values: [OpaquePointer?] = []
         values.reserveCapacity(inputs.count + outputs.count)
         defer { for value in values { api.ReleaseValue(value) } }
@@ -44,14 +41,13 @@ extension OrtSession {
             values.append(created)
             return created
         }
-        for tensor in inputs {
-            let bound = try value(for: tensor)
-            try runtime.check(api.BindInput(binding, tensor.name, bound))
+        let inputValues: [OpaquePointer?] = try inputs.map { try value(for: $0) }
+        var outputValues: [OpaquePointer?] = try outputs.map { try value(for: $0) }
+        try withCStrings(inputs.map(\.name)) { inputNames in
+            try withCStrings(outputs.map(\.name)) { outputNames in
+                try runtime.check(api.Run(handle, nil, inputNames, inputValues, inputValues.count,
+                                          outputNames, outputValues.count, &outputValues))
+            }
         }
-        for tensor in outputs {
-            let bound = try value(for: tensor)
-            try runtime.check(api.BindOutput(binding, tensor.name, bound))
-        }
-        try runtime.check(api.RunWithBinding(handle, nil, binding))
     }
 }
