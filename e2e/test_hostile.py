@@ -129,6 +129,18 @@ def messages_5000():
                                for i in range(5000)]})
 
 
+def many_messages():
+    return _dump({"model": CHAT_MODEL, "messages": [{"role": "user", "content": "hi"}] * 5000})
+
+
+def deep_schema():
+    schema = {"type": "string"}
+    for _ in range(400):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": "hi"}],
+                  "response_format": {"type": "json_schema", "json_schema": {"name": "deep", "schema": schema}}})
+
+
 def content_parts_100000():
     parts = [{"type": "text", "text": "a"}] * 100_000
     return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": parts}]})

@@ -22,6 +22,8 @@ struct TokenizeRoutes: Sendable {
                                            param: "content")
             tokens = try await BlockingWork.run { try engine.promptTokens(text: text) }
         case .messages(let messages):
+            try GenerationRunner.checkCount(messages.count, limit: state.configuration.maxInputsPerRequest,
+                                            param: "messages", what: "messages")
             let turns = messages.map { (role: $0.role.rawValue, content: $0.content, name: $0.name) }
             try GenerationRunner.checkSize(bytes: turns.reduce(0) { $0 + $1.content.utf8.count },
                                            contextLength: engine.contextLength, param: "messages")
