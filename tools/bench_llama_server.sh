@@ -9,8 +9,14 @@
 #   3. runs the repo's client `ai-gateway bench chat --scenario all --json` against it (single-stream decode,
 #      ~250-token TTFT, 4 and 8 concurrent streams), building the release binary only when it is missing;
 #   4. reads llama-server's peak RSS (VmHWM) and stops it.
-# Both clients stream, greedy (temperature 0). Everything goes to $BENCH_OUT (default .build/bench/llama-<UTC time>):
-# command.txt, server.log, targets.json, chat.json, memory.txt, summary.txt.
+# Both clients stream, greedy (temperature 0). With more streams than slots (8 > -np 4) the extra requests wait for a
+# free slot, so their TTFT includes a whole generation. Known interaction: llama-server closes the TCP connection
+# after every streamed response without sending `Connection: close` (it advertises `Keep-Alive: timeout=5, max=100`),
+# so the bench chat client, which pools connections, sometimes reuses a closed one: such a stream fails at once
+# ("I/O on closed channel" / remoteConnectionClosed), is counted as failed and leaves the medians; bench chat then
+# exits 1, and so does this script (the numbers are still written).
+# Everything goes to $BENCH_OUT (default .build/bench/llama-<UTC time>): command.txt, version.txt, models.json,
+# server.log, targets.json, chat.json (+ chat.stderr), memory.txt, summary.txt.
 # Environment: PORT (8089), LLAMA_SERVER (the binary; default .runtime/llama.cpp/<LLAMA_SDIST_VERSION>/bin/llama-server,
 # version 11434.0.0), GGUF (default: the one *.gguf in .runtime/gguf/), THREADS (2), SLOTS (4), CONTEXT (8192),
 # LLAMA_EXTRA_ARGS (appended to llama-server's command line).
@@ -104,7 +110,7 @@ if os.path.getsize(f"{out}/chat.json"):
         print(f"{level['concurrency']} streams: aggregate median {level['aggregate_tokens_per_second']['median']:.1f} "
               f"tok/s {[round(v, 1) for v in level['aggregate_tokens_per_second']['values']]}, per-stream decode "
               f"median {level['stream_decode_tokens_per_second']['median']:.1f} tok/s, "
-              f"TTFT p50 {level['ttft_ms']['p50']:.1f} ms, failed {level['failed']}")
+              f"TTFT p50 {level['ttft_ms']['p50']:.1f} ms p95 {level['ttft_ms']['p95']:.1f} ms, failed {level['failed']}")
     print(f"bench chat: failed {chat['failed']}, memory {json.dumps(chat.get('memory'))}")
 print("memory:", open(f"{out}/memory.txt").read().replace("\n", " ").strip())
 EOF
