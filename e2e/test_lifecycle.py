@@ -12,7 +12,8 @@ from conftest import CHAT_MODEL, Server
 
 def open_stream(port, max_tokens, content="Write a very long story about a lighthouse keeper."):
     body = json.dumps({"model": CHAT_MODEL, "stream": True, "max_tokens": max_tokens, "temperature": 0.8,
-                       "seed": 7, "messages": [{"role": "user", "content": content}]}).encode()
+                       "seed": 7, "logit_bias": {"2": -100},  # no end-of-sequence: runs to max_tokens
+                       "messages": [{"role": "user", "content": content}]}).encode()
     s = socket.create_connection(("127.0.0.1", port), timeout=120)
     s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
               + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)

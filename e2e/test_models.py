@@ -74,6 +74,7 @@ def linked_copy(source, target):
 def open_stream(port, model, max_tokens):
     """Starts a streaming chat on a raw socket and returns it once the first content byte arrived."""
     body = json.dumps({"model": model, "stream": True, "max_tokens": max_tokens, "temperature": 0,
+                       "logit_bias": {"2": -100},  # no end-of-sequence: the stream runs to max_tokens
                        "messages": [{"role": "user", "content": "Write a long story about a lighthouse."}]}).encode()
     s = socket.create_connection(("127.0.0.1", port), timeout=120)
     s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -68,6 +68,7 @@ struct ChatDisconnectTests {
             func rss(_ object: [String: Any]) -> Int { (object["memory"] as? [String: Any])?["rss_bytes"] as? Int ?? 0 }
             let body = Array(try JSONSerialization.data(withJSONObject: [
                 "model": "smollm2-135m-instruct", "stream": true, "temperature": 0.8, "max_tokens": 1000,
+                "logit_bias": ["2": -100],
                 "messages": [["role": "user", "content": "Write a very long essay about the history of ships."]],
             ] as [String: Any]))
             // Warm up: one full stream, so the baseline includes the loaded model.

@@ -43,6 +43,9 @@ private func decodeSteps(_ client: some TestClientProtocol) async throws -> Doub
     return Double(line.dropFirst(prefix.count)) ?? 0
 }
 
+/// `logit_bias` that bars the default chat model's end-of-sequence token: a generation that runs to `max_tokens`.
+private var neverEnds: [String: Any] { ["logit_bias": ["2": -100]] }
+
 private func chat(_ content: String = "Write a very long essay about the history of ships.", maxTokens: Int? = nil,
                   stream: Bool = false, extra: [String: Any] = [:]) -> [String: Any] {
     var body: [String: Any] = ["model": chatModel, "stream": stream, "temperature": 0.8,
@@ -113,7 +116,7 @@ struct OperationsRegressionTests {
             let port = try #require(client.port)
             let warm = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2))
             #expect(warm.status == .ok)
-            let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 2000)))
+            let body = Array(try JSONSerialization.data(withJSONObject: chat(maxTokens: 2000, extra: neverEnds)))
             var sockets: [Int32] = []
             for _ in 0..<10 {
                 sockets.append(try await MisbehavingClient.send(port: port, path: "/v1/chat/completions", body: body))
@@ -314,9 +317,11 @@ struct OperationsLimitsTests {
         configuration.sseKeepAliveSeconds = 0
         try await makeApplication(configuration).test(.router) { client in
             _ = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 1))
-            let slow = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2000))
+            // The end-of-sequence token is barred, so the generation cannot end before the deadline.
+            let slow = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2000, extra: neverEnds))
             try expectErrorEnvelope(slow, status: .requestTimeout, type: "timeout_error", code: "timeout")
-            let stream = try await postJSON(client, "/v1/chat/completions", chat(maxTokens: 2000, stream: true))
+            let stream = try await postJSON(client, "/v1/chat/completions",
+                                            chat(maxTokens: 2000, stream: true, extra: neverEnds))
             let text = String(buffer: stream.body)
             #expect(text.contains(#""code":"timeout""#), "\(text.suffix(300))")
             #expect(text.hasSuffix("data: [DONE]\n\n"))
