@@ -116,16 +116,13 @@ struct BenchEngineCommand: AsyncParsableCommand {
                     completion = usage.completionTokens
                 }
             }
-            func seconds(_ duration: Duration) -> Double {
-                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            }
             let first = times.first ?? .now
             var rate: Double?
             if completion >= 2, let last = times.last, last > first {
-                rate = Double(completion - 1) / seconds(last - first)
+                rate = Double(completion - 1) / (BenchLatencySummary.milliseconds(last - first) / 1000)
             }
             return Run(promptTokens: ids.count, completionTokens: completion,
-                       ttftMilliseconds: seconds(first - start) * 1000, decodeTokensPerSecond: rate)
+                       ttftMilliseconds: BenchLatencySummary.milliseconds(first - start), decodeTokensPerSecond: rate)
         }
         let newTokens = maxTokens ?? plan.maxTokens
         _ = try await generate(plan.singleWarmup, maxTokens: 16)
@@ -156,8 +153,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
                     return runs
                 }
                 let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                rates.append(Double(runs.reduce(0) { $0 + $1.completionTokens }) / seconds)
+                rates.append(Double(runs.reduce(0) { $0 + $1.completionTokens })
+                                 / (BenchLatencySummary.milliseconds(elapsed) / 1000))
             }
             if let rate = median(rates) { aggregates.append((level, rate)) }
         }
@@ -165,7 +162,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let decode = median(single.compactMap(\.decodeTokensPerSecond))
         let prefillMedian = median(prefill.map(\.ttftMilliseconds))
         print("engine alone: \(modelDirectory), \(threads) threads, \(rows) rows × \(rowLength) tokens, "
-              + "load \(String(format: "%.2f", Double(load.components.seconds) + Double(load.components.attoseconds) / 1e18)) s")
+              + "load \(String(format: "%.2f", BenchLatencySummary.milliseconds(load) / 1000)) s")
         for run in single {
             print("  single: \(run.promptTokens) prompt + \(run.completionTokens) new tokens, first token "
                   + String(format: "%.1f ms, decode %@ tok/s", run.ttftMilliseconds,

@@ -11,10 +11,9 @@ struct TokenizeRoutes: Sendable {
     func tokenize(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(TokenizeRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
-        let lease = try await state.manager.chatEngine(id: try model(body.model), requestLogger: context.logger)
+        let lease = try await chatEngine(body.model, context: context)
         defer { lease.release() }
         let engine = lease.value
-        context.info.update { $0.model = lease.entry.id }
         let tokens: [Int32]
         switch body.input {
         case .text(let text):
@@ -38,10 +37,9 @@ struct TokenizeRoutes: Sendable {
     func detokenize(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(DetokenizeRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
-        let lease = try await state.manager.chatEngine(id: try model(body.model), requestLogger: context.logger)
+        let lease = try await chatEngine(body.model, context: context)
         defer { lease.release() }
         let engine = lease.value
-        context.info.update { $0.model = lease.entry.id }
         if let index = body.tokens.firstIndex(where: { Int($0) >= engine.vocabularySize }) {
             throw APIError.invalidRequest(
                 "Invalid 'tokens[\(index)]': \(body.tokens[index]) is outside the vocabulary of '\(lease.entry.id)' "
@@ -50,6 +48,13 @@ struct TokenizeRoutes: Sendable {
         let tokens = body.tokens
         let text = try await BlockingWork.run { try engine.tokenizer.decode(tokens) }
         return JSONResponse.make(Detokenized(content: text, prompt: text, model: lease.entry.id))
+    }
+
+    /// A lease on the chat model asked for (loading it if needed), recorded in the request's log line.
+    private func chatEngine(_ name: String?, context: GatewayRequestContext) async throws -> ModelLease<ChatEngine> {
+        let lease = try await state.manager.chatEngine(id: try model(name), requestLogger: context.logger)
+        context.info.update { $0.model = lease.entry.id }
+        return lease
     }
 
     /// The model asked for, or the only chat model when none is named.

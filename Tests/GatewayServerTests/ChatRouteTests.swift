@@ -469,9 +469,10 @@ struct ChatRouteTests {
             let port = try #require(client.port)
             let slow = Array(try JSONSerialization.data(withJSONObject: [
                 "model": chatModel, "messages": [["role": "user", "content": "Write a very long essay about ships."]],
-                "temperature": 0.8, "max_tokens": 2000, "stream": true,
+                "temperature": 0.8, "max_tokens": 2000, "stream": true, "logit_bias": ["2": -100],
             ] as [String: Any]))
-            // A stream on its own connection holds the only wave; a second connection is then refused.
+            // A stream on its own connection holds the only wave (its end-of-sequence token barred, so it cannot end
+            // early); a second connection is then refused.
             let held = try await openStreamOffPool(port: port, body: slow)
             defer { close(held) }
             let body = Array(try JSONSerialization.data(withJSONObject: [

@@ -152,11 +152,8 @@ struct GenerationLoop {
     {
         let vocabulary = logits.shape.last ?? logits.values.count / rows.count
         let offset = index * vocabulary
-        let result = LogitsMath.logprobs(logits.values, range: offset..<(offset + vocabulary), token: token, top: top)
-        func entry(_ id: Int32, _ logprob: Double) -> TokenLogprob {
-            let text = (try? backend.tokenizer.decode([id])) ?? ""
-            return TokenLogprob(token: text, bytes: Array(text.utf8), logprob: logprob)
+        return TokenLogprobs.from(logits.values, range: offset..<(offset + vocabulary), token: token, top: top) {
+            (try? backend.tokenizer.decode([$0])) ?? ""
         }
-        return TokenLogprobs(chosen: entry(token, result.chosen), top: result.top.map { entry($0.token, $0.logprob) })
     }
 }

@@ -89,6 +89,18 @@ public struct TokenLogprobs: Sendable, Equatable {
         self.chosen = chosen
         self.top = top
     }
+
+    /// `token`'s log-probability and the `top` most likely tokens' from `logits[range]`, each named by `text`.
+    static func from(_ logits: [Float], range: Range<Int>, token: Int32, top: Int, text: (Int32) -> String)
+        -> TokenLogprobs
+    {
+        let result = LogitsMath.logprobs(logits, range: range, token: token, top: top)
+        func entry(_ id: Int32, _ logprob: Double) -> TokenLogprob {
+            let piece = text(id)
+            return TokenLogprob(token: piece, bytes: Array(piece.utf8), logprob: logprob)
+        }
+        return TokenLogprobs(chosen: entry(token, result.chosen), top: result.top.map { entry($0.token, $0.logprob) })
+    }
 }
 
 /// Token counts of one generation (exact: the prompt is the rendered template's tokens).

@@ -4,10 +4,20 @@ public enum LogitsMath {
     /// every token `t` generated so far.
     public static func applyPenalties(_ logits: inout [Float], offset: Int = 0, counts: [Int32: Int],
                                       presence: Double, frequency: Double) {
+        guard presence != 0 || frequency != 0, offset >= 0, offset <= logits.count else { return }
+        logits.withUnsafeMutableBufferPointer { buffer in
+            applyPenalties(UnsafeMutableBufferPointer(rebasing: buffer[offset...]), counts: counts,
+                           presence: presence, frequency: frequency)
+        }
+    }
+
+    /// The same on one row's logits in place (index = token id).
+    public static func applyPenalties(_ logits: UnsafeMutableBufferPointer<Float>, counts: [Int32: Int],
+                                      presence: Double, frequency: Double) {
         guard presence != 0 || frequency != 0 else { return }
         for (token, count) in counts where count > 0 {
-            let index = offset + Int(token)
-            guard index >= offset, index < logits.count else { continue }
+            let index = Int(token)
+            guard index >= 0, index < logits.count else { continue }
             logits[index] -= Float(Double(count) * frequency + presence)
         }
     }

@@ -373,11 +373,6 @@ public final class DecodeEngine: @unchecked Sendable {
     }
 
     private func logprobs(token: Int32, logits: [Float], top: Int) -> TokenLogprobs {
-        let result = LogitsMath.logprobs(logits, range: 0..<logits.count, token: token, top: top)
-        func entry(_ id: Int32, _ logprob: Double) -> TokenLogprob {
-            let text = detokenizer.tokenText(id)
-            return TokenLogprob(token: text, bytes: Array(text.utf8), logprob: logprob)
-        }
-        return TokenLogprobs(chosen: entry(token, result.chosen), top: result.top.map { entry($0.token, $0.logprob) })
+        TokenLogprobs.from(logits, range: 0..<logits.count, token: token, top: top, text: detokenizer.tokenText)
     }
 }

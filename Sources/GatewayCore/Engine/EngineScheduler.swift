@@ -186,12 +186,10 @@ public struct EngineScheduler: Sendable {
         let decodingRows = decoding.compactMap { running[$0]?.row }
         if let low = decodingRows.min(), let high = decodingRows.max() {
             step.rows = low..<(high + 1)
-            var byRow: [Int: UInt64] = [:]
-            for id in decoding { if let row = running[id]?.row { byRow[row] = id } }
             var holders: [Int: UInt64] = [:]
             for (id, entry) in running { holders[entry.row] = id }
             for row in step.rows {
-                if let id = byRow[row], var entry = running[id], let token = entry.pending {
+                if let id = holders[row], var entry = running[id], let token = entry.pending {
                     step.ids.append(id)
                     step.tokens.append(token)
                     step.pasts.append(entry.cached.count)

@@ -8,8 +8,8 @@ public final class GrammarSource: Sendable {
     private let tokenizer: OrtxTokenizer
     private let vocabularySize: Int
     private let eosTokenIDs: [Int32]
+    /// The build's outcome; the lock is held through the build, so concurrent first requests share one.
     private let built = LockedValue<Result<GuidanceTokenizer, GuidanceError>?>(nil)
-    private let building = NSLock()
 
     public init(tokenizer: OrtxTokenizer, vocabularySize: Int, eosTokenIDs: [Int32]) {
         self.tokenizer = tokenizer
@@ -19,20 +19,20 @@ public final class GrammarSource: Sendable {
 
     /// llguidance's tokenizer for this model (built on the first call; a failure is kept and thrown again).
     func guidanceTokenizer() throws -> GuidanceTokenizer {
-        building.lock()
-        defer { building.unlock() }
-        if let result = built.withLock({ $0 }) { return try result.get() }
-        let result: Result<GuidanceTokenizer, GuidanceError>
-        do {
-            result = .success(try GuidanceTokenizer(library: try GuidanceLibrary.load(), tokenizer: tokenizer,
-                                                    vocabularySize: vocabularySize, eosTokenIDs: eosTokenIDs))
-        } catch let error as GuidanceError {
-            result = .failure(error)
-        } catch {
-            result = .failure(GuidanceError(.libraryUnavailable, "\(error)"))
-        }
-        built.withLock { $0 = result }
-        return try result.get()
+        try built.withLock { built -> Result<GuidanceTokenizer, GuidanceError> in
+            if let built { return built }
+            let result: Result<GuidanceTokenizer, GuidanceError>
+            do {
+                result = .success(try GuidanceTokenizer(library: try GuidanceLibrary.load(), tokenizer: tokenizer,
+                                                        vocabularySize: vocabularySize, eosTokenIDs: eosTokenIDs))
+            } catch let error as GuidanceError {
+                result = .failure(error)
+            } catch {
+                result = .failure(GuidanceError(.libraryUnavailable, "\(error)"))
+            }
+            built = result
+            return result
+        }.get()
     }
 
     /// A constraint for one generation: a bad grammar is a 400 (`invalidInput`, llguidance's message), a missing

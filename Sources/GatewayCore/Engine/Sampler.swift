@@ -55,12 +55,8 @@ public struct Sampler: Sendable {
             let index = Int(token)
             if index >= 0, index < logits.count { logits[index] += Float(bias) }
         }
-        guard parameters.presencePenalty != 0 || parameters.frequencyPenalty != 0 else { return }
-        for (token, count) in counts where count > 0 {
-            let index = Int(token)
-            guard index >= 0, index < logits.count else { continue }
-            logits[index] -= Float(Double(count) * parameters.frequencyPenalty + parameters.presencePenalty)
-        }
+        LogitsMath.applyPenalties(logits, counts: counts, presence: parameters.presencePenalty,
+                                  frequency: parameters.frequencyPenalty)
     }
 
     static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
