@@ -18,12 +18,13 @@ struct ChatRoutes: Sendable {
                                                        requestLogger: context.logger)
         let engine = lease.value
         let modelID = lease.entry.id
-        let messages = body.messages.map { (role: $0.role.rawValue, content: $0.content, name: $0.name) }
-        try GenerationRunner.checkSize(bytes: messages.reduce(0) { $0 + $1.content.utf8.count },
-                                       contextLength: engine.contextLength, param: "messages")
+        let messages = body.messages
+        let tools = body.tools
+        try GenerationRunner.checkSize(bytes: Self.size(messages, tools: tools), contextLength: engine.contextLength,
+                                       param: "messages")
         if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
         let prompt = try await ErrorMapping.naming("messages") {
-            try await BlockingWork.run { try engine.promptTokens(messages: messages) }
+            try await BlockingWork.run { try engine.promptTokens(messages: messages, tools: tools) }
         }
         var parameters = body.generationParameters()
         let defaults = lease.entry.settings.defaults
@@ -59,8 +60,14 @@ struct ChatRoutes: Sendable {
             GenerationRunner.record(choices, info: context.info, logBodies: state.configuration.logBodies)
             let response = ChatCompletionResponse(
                 id: id, created: created, model: modelID,
-                choices: choices.map {
-                    .init(content: $0.text, logprobs: body.logprobs ? $0.logprobs : nil, finishReason: $0.finishReason)
+                choices: choices.map { choice in
+                    guard let tools, tools.parsesCalls else {
+                        return .init(content: choice.text, logprobs: body.logprobs ? choice.logprobs : nil,
+                                     finishReason: choice.finishReason)
+                    }
+                    let split = ToolCallStream.split(choice.text, reason: choice.finishReason, tools: tools)
+                    return .init(content: split.text, logprobs: body.logprobs ? choice.logprobs : nil,
+                                 finishReason: split.finish, toolCalls: split.calls)
                 },
                 usage: GenerationUsage(promptTokens: prompt.count,
                                        completionTokens: choices.reduce(0) { $0 + $1.completionTokens },
@@ -72,12 +79,13 @@ struct ChatRoutes: Sendable {
                                                systemFingerprint: fingerprint, includeUsage: body.includeUsage,
                                                logprobs: body.logprobs)
         let count = body.n
+        let calls = tools.flatMap { $0.parsesCalls ? ToolCallStream(tools: $0, count: count) : nil }
         return SSEStream.response(headers: headers, streams: streams, includeUsage: body.includeUsage,
                                   settings: streamSettings(context: context, metrics: metrics, start: start,
                                                            lease: lease)) { chunks in
             for index in 0..<count { chunks.append(writer.roleChunk(index: index)) }
         } event: { index, event in
-            writer.chunk(for: event, index: index)
+            calls?.chatChunks(for: event, index: index, writer: writer) ?? writer.chunk(for: event, index: index)
         } usage: { usage in
             writer.usageChunk(GenerationUsage(promptTokens: prompt.count, completionTokens: usage.completionTokens,
                                               cachedTokens: usage.cachedTokens))
@@ -190,8 +198,23 @@ extension ChatRoutes {
     }
 
     /// Messages as one text for the log (only with `log_bodies`).
-    static func describe(_ messages: [(role: String, content: String, name: String?)]) -> String {
-        messages.map { "\($0.role)\($0.name.map { " (\($0))" } ?? ""): \($0.content)" }.joined(separator: "\n")
+    static func describe(_ messages: [PromptMessage]) -> String {
+        messages.map { message in
+            let calls = message.toolCalls.map { " [call \($0.name)(\($0.arguments))]" }.joined()
+            return "\(message.role.rawValue)\(message.name.map { " (\($0))" } ?? ""): \(message.content)\(calls)"
+        }.joined(separator: "\n")
+    }
+
+    /// The UTF-8 bytes of a conversation and its tools, for refusing what cannot fit before rendering it.
+    static func size(_ messages: [PromptMessage], tools: ToolUse?) -> Int {
+        let text = messages.reduce(0) { total, message in
+            total + message.content.utf8.count + message.toolCalls.reduce(0) {
+                $0 + $1.name.utf8.count + $1.arguments.utf8.count
+            }
+        }
+        return text + (tools?.tools.reduce(0) {
+            $0 + $1.name.utf8.count + ($1.description?.utf8.count ?? 0) + $1.parameters.utf8.count
+        } ?? 0)
     }
 }
 

@@ -78,8 +78,11 @@ enum SSEStream {
                             if index == 0 { cachedTokens = usage.cachedTokens }
                             settings.metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
                         }
-                        try await send(event(index, generationEvent))
-                        lastWrite = .now
+                        let bytes = event(index, generationEvent)
+                        if !bytes.isEmpty {
+                            try await send(bytes)
+                            lastWrite = .now
+                        }
                     }
                 }
             } catch is CancellationError, is WriteFailed {

@@ -23,11 +23,10 @@ struct TokenizeRoutes: Sendable {
         case .messages(let messages):
             try GenerationRunner.checkCount(messages.count, limit: state.configuration.maxInputsPerRequest,
                                             param: "messages", what: "messages")
-            let turns = messages.map { (role: $0.role.rawValue, content: $0.content, name: $0.name) }
-            try GenerationRunner.checkSize(bytes: turns.reduce(0) { $0 + $1.content.utf8.count },
+            try GenerationRunner.checkSize(bytes: ChatRoutes.size(messages, tools: nil),
                                            contextLength: engine.contextLength, param: "messages")
             tokens = try await ErrorMapping.naming("messages") {
-                try await BlockingWork.run { try engine.promptTokens(messages: turns) }
+                try await BlockingWork.run { try engine.promptTokens(messages: messages) }
             }
         }
         return JSONResponse.make(Tokenized(tokens: tokens, count: tokens.count, maxModelLength: engine.contextLength,

@@ -1,8 +1,9 @@
 import GatewayCore
 
 /// Writes the server-sent events of a streamed `POST /v1/chat/completions` (`chat.completion.chunk`), each framed
-/// as `data: <json>\n\n`. Per choice: a role chunk (`{"role":"assistant","content":""}`), content chunks, a finish
-/// chunk with an empty delta; then, with `include_usage`, a usage chunk with no choices; then `SSEFrame.done`.
+/// as `data: <json>\n\n`. Per choice: a role chunk (`{"role":"assistant","content":""}`), content chunks (or, for
+/// function calls, a `tool_calls` delta with the call's index, id, type and name, then deltas of its arguments), a
+/// finish chunk with an empty delta; then, with `include_usage`, a usage chunk with no choices; then `SSEFrame.done`.
 /// With `include_usage` every other chunk carries `"usage":null`, as OpenAI sends it. Pure: same inputs, same bytes.
 public struct ChatCompletionChunkWriter: Sendable, Equatable {
     public var id: String
@@ -41,6 +42,26 @@ public struct ChatCompletionChunkWriter: Sendable, Equatable {
             writer.raw(#"},"logprobs":"#)
             if logprobs { writer.chatLogprobs(tokens) } else { writer.raw("null") }
             writer.raw(#","finish_reason":null}"#)
+        }
+    }
+
+    /// The first delta of call `call` of choice `index`: its id, type and function name, with empty arguments.
+    public func toolCallStartChunk(index: Int, call: Int, id: String, name: String) -> [UInt8] {
+        chunk { writer in
+            writer.raw(#"{"index":\#(index),"delta":{"tool_calls":[{"index":\#(call),"id":"#)
+            writer.string(id)
+            writer.raw(#","type":"function","function":{"name":"#)
+            writer.string(name)
+            writer.raw(#","arguments":""}}]},"logprobs":null,"finish_reason":null}"#)
+        }
+    }
+
+    /// More of the arguments of call `call` of choice `index`.
+    public func toolCallArgumentsChunk(index: Int, call: Int, arguments: String) -> [UInt8] {
+        chunk { writer in
+            writer.raw(#"{"index":\#(index),"delta":{"tool_calls":[{"index":\#(call),"function":{"arguments":"#)
+            writer.string(arguments)
+            writer.raw(#"}}]},"logprobs":null,"finish_reason":null}"#)
         }
     }
 

@@ -7,14 +7,11 @@ extension ChatCompletionRequest {
         let isNeutral: @Sendable (CompletionJSONValue) -> Bool
     }
 
-    /// Tools, audio, structured output, predicted output, reasoning, web search, stored completions and service
+    /// The deprecated `functions`, audio, structured output, predicted output, reasoning, web search, stored completions and service
     /// tiers: refused by name unless sent with their neutral value.
     static let neutralOnly: [NeutralField] = [
-        NeutralField(name: "tools", neutral: "null or []") { $0 == .null || $0 == .array([]) },
-        NeutralField(name: "tool_choice", neutral: "null or \"none\"") { $0 == .null || $0 == .string("none") },
         NeutralField(name: "functions", neutral: "null or []") { $0 == .null || $0 == .array([]) },
         NeutralField(name: "function_call", neutral: "null or \"none\"") { $0 == .null || $0 == .string("none") },
-        NeutralField(name: "parallel_tool_calls", neutral: "null or false") { $0 == .null || $0 == .bool(false) },
         NeutralField(name: "audio", neutral: "null") { $0 == .null },
         NeutralField(name: "modalities", neutral: "null or [\"text\"]") {
             $0 == .null || $0 == .array([.string("text")])

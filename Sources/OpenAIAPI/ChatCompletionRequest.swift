@@ -1,8 +1,8 @@
 import GatewayCore
 
 /// The body of `POST /v1/chat/completions`, as OpenAI defines it plus the `top_k` extension. Every field a client
-/// sends is honoured or refused with a 400 naming it; fields the gateway does not implement (tools, audio,
-/// structured output, …) are accepted only with the neutral value that asks for nothing.
+/// sends is honoured or refused with a 400 naming it; fields the gateway does not implement (audio, predicted
+/// output, the deprecated `functions`, …) are accepted only with the neutral value that asks for nothing.
 public struct ChatCompletionRequest: Decodable, Sendable {
     /// Most top alternatives per token, as OpenAI allows.
     public static let maxTopLogprobs = 20
@@ -24,6 +24,9 @@ public struct ChatCompletionRequest: Decodable, Sendable {
     public let grammar: OutputGrammar?
     /// The field that set `grammar`, for errors about it.
     public let grammarParam: String
+    /// `tools`, `tool_choice` and `parallel_tool_calls`; nil without tools. With calls allowed, `grammar` holds the
+    /// output to them.
+    public let tools: ToolUse?
     let sampling: CompletionSampling
 
     /// How many choices to generate (1...8).
@@ -39,7 +42,8 @@ public struct ChatCompletionRequest: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let reader = try CompletionFieldReader(
-            decoder, known: Self.ownFields.union(CompletionSampling.fieldNames).union(Self.neutralOnly.map(\.name)))
+            decoder, known: Self.ownFields.union(CompletionSampling.fieldNames).union(ChatTools.fieldNames)
+                .union(Self.neutralOnly.map(\.name)))
         model = try reader.required(String.self, "model")
         guard !model.isEmpty else { throw APIError.invalidRequest("'model' must not be empty", param: "model") }
         messages = try Self.parseMessages(reader)
@@ -63,8 +67,15 @@ public struct ChatCompletionRequest: Decodable, Sendable {
         user = sampling.user
         let constraint = try ResponseFormat.guided(
             reader, responseFormat: ResponseFormat.grammar(reader.value("response_format")))
-        grammar = constraint?.grammar
-        grammarParam = constraint?.param ?? "response_format"
+        tools = try ChatTools.parse(reader, model: model)
+        grammarParam = constraint?.param ?? (tools?.parsesCalls == true ? "tools" : "response_format")
+        if let tools, tools.parsesCalls, constraint != nil {
+            throw APIError.invalidRequest(
+                "'\(grammarParam)' cannot be combined with 'tools' unless 'tool_choice' is 'none': the output is "
+                    + "either function calls or text in the requested format.",
+                param: grammarParam, code: "invalid_value")
+        }
+        grammar = constraint?.grammar ?? tools?.grammar()
         keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
         for field in Self.neutralOnly {
             try reader.refuseUnlessNeutral(field.name, neutral: field.neutral, isNeutral: field.isNeutral)

@@ -9,11 +9,15 @@ public struct ChatCompletionResponse: Sendable, Equatable {
         /// The tokens' log-probabilities; nil when the request did not ask (`"logprobs":null`).
         public var logprobs: [TokenLogprobs]?
         public var finishReason: FinishReason
+        /// The functions the model called; with calls and no text, `content` is sent as null.
+        public var toolCalls: [ToolCall]
 
-        public init(content: String, logprobs: [TokenLogprobs]? = nil, finishReason: FinishReason) {
+        public init(content: String, logprobs: [TokenLogprobs]? = nil, finishReason: FinishReason,
+                    toolCalls: [ToolCall] = []) {
             self.content = content
             self.logprobs = logprobs
             self.finishReason = finishReason
+            self.toolCalls = toolCalls
         }
     }
 
@@ -51,8 +55,23 @@ public struct ChatCompletionResponse: Sendable, Equatable {
         for (index, choice) in choices.enumerated() {
             if index > 0 { writer.raw(",") }
             writer.raw(#"{"index":\#(index),"message":{"role":"assistant","content":"#)
-            writer.string(choice.content)
-            writer.raw(#","refusal":null},"logprobs":"#)
+            if choice.content.isEmpty, !choice.toolCalls.isEmpty { writer.raw("null") } else { writer.string(choice.content) }
+            writer.raw(#","refusal":null"#)
+            if !choice.toolCalls.isEmpty {
+                writer.raw(#","tool_calls":["#)
+                for (position, call) in choice.toolCalls.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.raw(#"{"id":"#)
+                    writer.string(call.id)
+                    writer.raw(#","type":"function","function":{"name":"#)
+                    writer.string(call.name)
+                    writer.raw(#","arguments":"#)
+                    writer.string(call.arguments)
+                    writer.raw("}}")
+                }
+                writer.raw("]")
+            }
+            writer.raw(#"},"logprobs":"#)
             if let logprobs = choice.logprobs { writer.chatLogprobs(logprobs) } else { writer.raw("null") }
             writer.raw(#","finish_reason":"\#(choice.finishReason.rawValue)"}"#)
         }

@@ -3,27 +3,33 @@ import GatewayCore
 extension ChatMessage {
     /// Fields every message may carry.
     private static let commonFields: Set<String> = ["role", "content", "name"]
-    /// Fields only assistant messages may carry; accepted only with a neutral value (no tool calls, no audio).
+    /// Fields only assistant messages may carry; `function_call` (the deprecated form), `audio` and `refusal` only
+    /// with a neutral value.
     private static let assistantFields: Set<String> = ["tool_calls", "function_call", "refusal", "audio"]
+    private static let neutralAssistantFields = ["audio", "function_call", "refusal"]
 
-    /// Validates `messages[index]` and reduces it to role and text; every refusal names the field at fault
-    /// (`messages[2].content[0].type`).
+    /// Validates `messages[index]` and reduces it to role, text and tool calls; every refusal names the field at
+    /// fault (`messages[2].content[0].type`).
     static func parse(_ value: CompletionJSONValue, index: Int) throws -> ChatMessage {
         let path = "messages[\(index)]"
         guard case .object(let fields) = value else {
             throw CompletionFieldReader.wrongType(path, expected: "an object", sent: value.typeName)
         }
         let role = try parseRole(fields["role"], path: path)
-        let known = role == .assistant ? commonFields.union(assistantFields) : commonFields
+        let known: Set<String> = switch role {
+        case .assistant: commonFields.union(assistantFields)
+        case .tool: ["role", "content", "tool_call_id"]
+        default: commonFields
+        }
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw APIError.invalidRequest("Unrecognized request argument supplied: \(path).\(unknown)",
                                               param: "\(path).\(unknown)")
         }
-        for field in assistantFields.sorted() {
+        for field in neutralAssistantFields {
             if let value = fields[field], !value.isNullOrEmpty {
                 throw APIError.invalidRequest(
-                    "Unsupported parameter: '\(path).\(field)' is not supported by this server (no tool calling, "
-                        + "audio or refusals); only null is accepted.",
+                    "Unsupported parameter: '\(path).\(field)' is not supported by this server (use 'tool_calls'); "
+                        + "only null is accepted.",
                     param: "\(path).\(field)", code: "unsupported_parameter")
             }
         }
@@ -34,8 +40,73 @@ extension ChatMessage {
         case let other?:
             throw CompletionFieldReader.wrongType("\(path).name", expected: "a string", sent: other.typeName)
         }
-        let content = try parseContent(fields["content"], path: "\(path).content")
-        return ChatMessage(role: role, content: content, name: name)
+        let toolCalls = role == .assistant ? try parseToolCalls(fields["tool_calls"], path: "\(path).tool_calls") : []
+        // An assistant message that calls functions may have no content.
+        let content: String
+        if !toolCalls.isEmpty, fields["content"] == nil || fields["content"] == .null {
+            content = ""
+        } else {
+            content = try parseContent(fields["content"], path: "\(path).content")
+        }
+        var toolCallID: String?
+        if role == .tool {
+            switch fields["tool_call_id"] {
+            case nil, .null?:
+                throw APIError.invalidRequest("Missing required parameter: '\(path).tool_call_id'",
+                                              param: "\(path).tool_call_id", code: "missing_required_parameter")
+            case .string(let id)?: toolCallID = id
+            case let other?:
+                throw CompletionFieldReader.wrongType("\(path).tool_call_id", expected: "a string",
+                                                      sent: other.typeName)
+            }
+        }
+        return ChatMessage(role: role, content: content, name: name, toolCalls: toolCalls, toolCallID: toolCallID)
+    }
+
+    /// An assistant message's `tool_calls`: `[{id, type: "function", function: {name, arguments}}]`.
+    private static func parseToolCalls(_ value: CompletionJSONValue?, path: String) throws -> [ToolCall] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let items) = value else {
+            throw CompletionFieldReader.wrongType(path, expected: "an array", sent: value.typeName)
+        }
+        return try items.enumerated().map { index, item in
+            let itemPath = "\(path)[\(index)]"
+            guard case .object(let call) = item else {
+                throw CompletionFieldReader.wrongType(itemPath, expected: "an object", sent: item.typeName)
+            }
+            if let unknown = call.keys.sorted().first(where: { !["id", "type", "function"].contains($0) }) {
+                throw APIError.invalidRequest("Unrecognized request argument supplied: \(itemPath).\(unknown)",
+                                              param: "\(itemPath).\(unknown)")
+            }
+            let id = try requiredString(call["id"], path: "\(itemPath).id")
+            let type = try requiredString(call["type"], path: "\(itemPath).type")
+            guard type == "function" else {
+                throw APIError.invalidRequest("Invalid value: '\(type)'. Supported values are: 'function'.",
+                                              param: "\(itemPath).type", code: "invalid_value")
+            }
+            guard case .object(let function)? = call["function"] else {
+                throw APIError.invalidRequest("Missing required parameter: '\(itemPath).function'",
+                                              param: "\(itemPath).function", code: "missing_required_parameter")
+            }
+            if let unknown = function.keys.sorted().first(where: { !["name", "arguments"].contains($0) }) {
+                throw APIError.invalidRequest(
+                    "Unrecognized request argument supplied: \(itemPath).function.\(unknown)",
+                    param: "\(itemPath).function.\(unknown)")
+            }
+            let name = try requiredString(function["name"], path: "\(itemPath).function.name")
+            let arguments = try requiredString(function["arguments"], path: "\(itemPath).function.arguments")
+            return ToolCall(id: id, name: name, arguments: arguments)
+        }
+    }
+
+    private static func requiredString(_ value: CompletionJSONValue?, path: String) throws -> String {
+        switch value {
+        case nil, .null?:
+            throw APIError.invalidRequest("Missing required parameter: '\(path)'", param: path,
+                                          code: "missing_required_parameter")
+        case .string(let text)?: return text
+        case let other?: throw CompletionFieldReader.wrongType(path, expected: "a string", sent: other.typeName)
+        }
     }
 
     private static func parseRole(_ value: CompletionJSONValue?, path: String) throws -> Role {
@@ -47,14 +118,15 @@ extension ChatMessage {
         case .string("system")?, .string("developer")?: return .system
         case .string("user")?: return .user
         case .string("assistant")?: return .assistant
-        case .string(let role)? where role == "tool" || role == "function":
+        case .string("tool")?: return .tool
+        case .string("function")?:
             throw APIError.invalidRequest(
-                "Unsupported value: messages with role '\(role)' are not supported by this server, which does not "
-                    + "implement tool calling.",
+                "Unsupported value: messages with role 'function' (the deprecated form) are not supported; send "
+                    + "the function's result as a message with role 'tool' and its 'tool_call_id'.",
                 param: param, code: "unsupported_value")
         case .string(let role)?:
             throw APIError.invalidRequest(
-                "Invalid value: '\(role)'. Supported values are: 'system', 'developer', 'user' and 'assistant'.",
+                "Invalid value: '\(role)'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.",
                 param: param, code: "invalid_value")
         case let other?:
             throw CompletionFieldReader.wrongType(param, expected: "a string", sent: other.typeName)

@@ -135,7 +135,7 @@ enum ResponseFormat {
     }
 
     /// The value as Foundation objects, for `JSONSerialization` (integral numbers stay integers).
-    private static func foundation(_ value: CompletionJSONValue) -> Any {
+    static func foundation(_ value: CompletionJSONValue) -> Any {
         switch value {
         case .null: NSNull()
         case .bool(let bool): bool

@@ -85,9 +85,14 @@ public final class ChatEngine: Sendable {
     /// The prompt tokens for chat `messages` (role, text, participant name), rendered by the model's chat template
     /// with the assistant turn opened. A `name` is passed to the template as the message's `name`, as Hugging Face
     /// passes it: templates that use it render it, others leave it out.
-    public func promptTokens(messages: [(role: String, content: String, name: String?)]) throws -> [Int32] {
-        let objects = messages.map { message -> [String: String] in
-            var object = ["role": message.role, "content": message.content]
+    ///
+    /// Tool calls and results in the conversation, and the tools of `tools`, are first folded into plain messages in
+    /// the model's call format (`ToolUse.render`), so any template renders them.
+    public func promptTokens(messages: [PromptMessage], tools: ToolUse? = nil) throws -> [Int32] {
+        let plain = tools?.render(messages)
+            ?? ToolUse.render(messages, format: ToolCallFormat.forModel(id), systemBlock: nil)
+        let objects = plain.map { message -> [String: String] in
+            var object = ["role": message.role.rawValue, "content": message.content]
             if let name = message.name { object["name"] = name }
             return object
         }

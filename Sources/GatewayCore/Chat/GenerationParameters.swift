@@ -64,6 +64,8 @@ public enum FinishReason: String, Sendable, Equatable {
     case stop
     /// `max_tokens` or the context length was reached.
     case length
+    /// The model called one or more functions (set by the API layer when the output held calls).
+    case toolCalls = "tool_calls"
 }
 
 /// A chosen or alternative token with its log-probability, as OpenAI reports it.

@@ -1,0 +1,294 @@
+import Foundation
+
+/// A function the model may call, independent of the wire format (OpenAI's chat `tools`, the Responses API's
+/// flat function tools, Anthropic's `tools`).
+public struct ToolDefinition: Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    /// The arguments' JSON schema as JSON text (an object schema).
+    public var parameters: String
+
+    public init(name: String, description: String? = nil, parameters: String = #"{"type":"object"}"#) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+
+    /// Letters, digits, `_` and `-`, 1 to 64 of them: what OpenAI and Anthropic accept as a function name. Names are
+    /// written into grammars and prompts, so nothing else is let through.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F
+                || $0 == 0x2D
+        }
+    }
+}
+
+/// Whether and which function the model must call.
+public enum ToolChoice: Sendable, Equatable {
+    /// Never a call: the output is text.
+    case none
+    /// The model chooses between text and calls.
+    case auto
+    /// At least one call.
+    case required
+    /// A call of this function.
+    case function(String)
+}
+
+/// One function call the model made (or made earlier, in a conversation's history).
+public struct ToolCall: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// The arguments as JSON text.
+    public var arguments: String
+
+    public init(id: String, name: String, arguments: String) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+}
+
+/// One message of a conversation before the chat template: OpenAI's roles plus `tool` (a function's result), with
+/// the calls an assistant message made.
+public struct PromptMessage: Sendable, Equatable {
+    public enum Role: String, Sendable {
+        case system
+        case user
+        case assistant
+        case tool
+    }
+
+    public var role: Role
+    public var content: String
+    /// The participant's name, handed to the template as Hugging Face hands it.
+    public var name: String?
+    /// Calls an assistant message made.
+    public var toolCalls: [ToolCall]
+    /// Which call a `tool` message answers.
+    public var toolCallID: String?
+
+    public init(role: Role, content: String, name: String? = nil, toolCalls: [ToolCall] = [],
+                toolCallID: String? = nil) {
+        self.role = role
+        self.content = content
+        self.name = name
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+    }
+}
+
+/// How a model family writes function calls and reads their results in plain text. The default (the only entry of
+/// the table today, used for every model) is the `<tool_call>` JSON block that Hermes-style and Qwen-style
+/// templates use: `<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`, results in `<tool_response>` blocks in
+/// a user turn, and a system block describing the tools.
+public struct ToolCallFormat: Sendable, Equatable {
+    /// What opens a call.
+    public var open: String
+    /// What closes a call.
+    public var close: String
+    /// Between two calls.
+    public var separator: String
+    /// Around a function's result.
+    public var resultOpen: String
+    public var resultClose: String
+
+    public static let toolCallTags = ToolCallFormat(
+        open: "<tool_call>\n", close: "\n</tool_call>", separator: "\n", resultOpen: "<tool_response>\n",
+        resultClose: "\n</tool_response>")
+
+    /// The format for a model (by its id or folder name); every family uses the default today.
+    public static func forModel(_ id: String) -> ToolCallFormat { toolCallTags }
+
+    /// One call as the model writes it.
+    public func render(_ call: ToolCall) -> String {
+        open + #"{"name":"# + Self.jsonString(call.name) + #","arguments":"# + Self.compactJSON(call.arguments) + "}"
+            + close
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+
+    /// JSON text re-written compactly (keys sorted); text that does not parse is kept as it is.
+    static func compactJSON(_ text: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        else { return text }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The tools of one request, the choice among them, and the format the model writes calls in: renders the
+/// conversation for a template that knows nothing of tools, and gives the grammar that holds the output to it.
+public struct ToolUse: Sendable, Equatable {
+    public var tools: [ToolDefinition]
+    public var choice: ToolChoice
+    /// Whether the model may make several calls in one turn (`parallel_tool_calls`).
+    public var parallel: Bool
+    public var format: ToolCallFormat
+
+    public init(tools: [ToolDefinition], choice: ToolChoice, parallel: Bool = true,
+                format: ToolCallFormat = .toolCallTags) {
+        self.tools = tools
+        self.choice = choice
+        self.parallel = parallel
+        self.format = format
+    }
+
+    /// Whether the output is read for calls (tools given, and a choice other than `none`).
+    public var parsesCalls: Bool { !tools.isEmpty && choice != .none }
+
+    /// The functions the model may call under the choice.
+    var callable: [ToolDefinition] {
+        switch choice {
+        case .none: []
+        case .auto, .required: tools
+        case .function(let name): tools.filter { $0.name == name }
+        }
+    }
+
+    /// The conversation with tools folded into plain messages, for any chat template:
+    /// - when calls are allowed, a block describing the tools and how to call them ends the system message (one is
+    ///   added first when the conversation has none);
+    /// - an assistant message's calls are written after its text, in the model's format;
+    /// - consecutive `tool` messages become one user message of result blocks.
+    /// Under `tool_choice: none` the tools are not described, so the model answers in text.
+    public func render(_ messages: [PromptMessage]) -> [PromptMessage] {
+        Self.render(messages, format: format, systemBlock: parsesCalls ? systemBlock() : nil)
+    }
+
+    /// The history of a conversation without tools in this request (its calls and results still render).
+    public static func render(_ messages: [PromptMessage], format: ToolCallFormat, systemBlock: String?)
+        -> [PromptMessage]
+    {
+        var out: [PromptMessage] = []
+        var lastWasResults = false
+        for message in messages {
+            switch message.role {
+            case .tool:
+                let block = format.resultOpen + message.content + format.resultClose
+                if lastWasResults, !out.isEmpty {
+                    out[out.count - 1].content += format.separator + block
+                } else {
+                    out.append(PromptMessage(role: .user, content: block))
+                }
+                lastWasResults = true
+                continue
+            case .assistant where !message.toolCalls.isEmpty:
+                let calls = message.toolCalls.map(format.render).joined(separator: format.separator)
+                let content = message.content.isEmpty ? calls : message.content + "\n" + calls
+                out.append(PromptMessage(role: .assistant, content: content, name: message.name))
+            default:
+                out.append(PromptMessage(role: message.role, content: message.content, name: message.name))
+            }
+            lastWasResults = false
+        }
+        if let systemBlock {
+            if let first = out.first, first.role == .system {
+                out[0].content = first.content.isEmpty ? systemBlock : first.content + "\n\n" + systemBlock
+            } else {
+                out.insert(PromptMessage(role: .system, content: systemBlock), at: 0)
+            }
+        }
+        return out
+    }
+
+    /// The block that tells the model which functions it has and how to call them.
+    public func systemBlock() -> String {
+        var lines = ["# Tools", "",
+                     "You can call the functions described below, as JSON, between <tools> and </tools>:", "<tools>"]
+        for tool in callable {
+            var function = #"{"name":"# + ToolCallFormat.jsonString(tool.name)
+            if let description = tool.description { function += #","description":"# + ToolCallFormat.jsonString(description) }
+            function += #","parameters":"# + ToolCallFormat.compactJSON(tool.parameters) + "}"
+            lines.append(#"{"type":"function","function":"# + function + "}")
+        }
+        lines.append("</tools>")
+        lines.append("")
+        lines.append("To call a function, answer with its name and arguments as a JSON object in this form:")
+        lines.append(format.open + #"{"name":"function name","arguments":{"argument":"value"}}"# + format.close)
+        switch choice {
+        case .required: lines.append("Answer with at least one function call.")
+        case .function(let name): lines.append("Answer with a call of the function \(name).")
+        case .auto, .none: lines.append("Call a function only when it helps; otherwise answer in plain text.")
+        }
+        if !parallel { lines.append("Call at most one function.") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The grammar the output must follow, nil under `none` (or with no tools). Each call is the format's open
+    /// tag, a compact JSON object `{"name": <one of the callable names>, "arguments": <valid for its schema>}` and
+    /// the close tag; `auto` also allows any text that does not begin with the open tag.
+    public func grammar() -> OutputGrammar? {
+        let functions = callable
+        guard parsesCalls, !functions.isEmpty else { return nil }
+        var rules: [String] = []
+        let opening = Self.larkLiteral(format.open)
+        let closing = Self.larkLiteral(format.close)
+        switch choice {
+        case .auto: rules.append("start: calls | TEXT")
+        default: rules.append("start: calls")
+        }
+        rules.append(parallel ? "calls: call (\(Self.larkLiteral(format.separator)) call)*" : "calls: call")
+        rules.append("call: " + functions.indices.map { "call_\($0)" }.joined(separator: " | "))
+        for (index, function) in functions.enumerated() {
+            rules.append("call_\(index): \(opening) body_\(index) \(closing)")
+            rules.append("body_\(index): %json " + Self.callSchema(function))
+        }
+        if choice == .auto {
+            rules.append("TEXT: /" + Self.notStartingWith(format.open.trimmingCharacters(in: .whitespacesAndNewlines))
+                + "/")
+        }
+        return .lark(rules.joined(separator: "\n"))
+    }
+
+    /// The schema of one call's JSON object: the name as a constant, then the arguments; compact. The arguments
+    /// schema's `$defs` and `definitions` move to the top, where its `#/$defs/…` references point.
+    static func callSchema(_ tool: ToolDefinition) -> String {
+        var parameters = (try? JSONSerialization.jsonObject(with: Data(tool.parameters.utf8))) as? [String: Any]
+            ?? ["type": "object"]
+        var hoisted = ""
+        for key in ["$defs", "definitions"] {
+            if let defs = parameters.removeValue(forKey: key),
+               let data = try? JSONSerialization.data(withJSONObject: defs, options: [.sortedKeys]) {
+                hoisted += "," + ToolCallFormat.jsonString(key) + ":" + String(decoding: data, as: UTF8.self)
+            }
+        }
+        parameters.removeValue(forKey: "x-guidance")
+        let data = (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return #"{"type":"object","properties":{"name":{"const":"# + ToolCallFormat.jsonString(tool.name)
+            + #"},"arguments":"# + String(decoding: data, as: UTF8.self)
+            + #"},"required":["name","arguments"],"additionalProperties":false"# + hoisted
+            + #","x-guidance":{"whitespace_flexible":false}}"#
+    }
+
+    /// A regular expression (in llguidance's Lark) matching every text that does not begin with `prefix`: the
+    /// empty text, every proper prefix of it, and every text that leaves it at some character.
+    static func notStartingWith(_ prefix: String) -> String {
+        let characters = Array(prefix)
+        var alternatives = [""]
+        for index in characters.indices {
+            let head = characters[..<index].map { escapeRegex(String($0)) }.joined()
+            if index > 0 { alternatives.append(head) }
+            alternatives.append(head + "[^" + escapeRegex(String(characters[index])) + "].*")
+        }
+        return "(?s:" + alternatives.joined(separator: "|") + ")"
+    }
+
+    private static func escapeRegex(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if "\\.^$|?*+()[]{}/-".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// `text` as a Lark string literal (JSON's escaping, which Lark reads).
+    static func larkLiteral(_ text: String) -> String { ToolCallFormat.jsonString(text) }
+}
