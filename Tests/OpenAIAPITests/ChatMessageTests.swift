@@ -44,7 +44,20 @@ struct ChatMessageTests {
     @Test("bad messages are refused naming the message field", arguments: [
         Refusal(#"[5]"#, "messages[0]", "invalid_type"),
         Refusal(#"[{"content":"x"}]"#, "messages[0].role", "missing_required_parameter"),
-        Refusal(#"[{"role":"tool","content":"x","tool_call_id":"c"}]"#, "messages[0].role", "unsupported_value"),
+        Refusal(#"[{"role":"tool","content":"x"}]"#, "messages[0].tool_call_id", "missing_required_parameter"),
+        Refusal(#"[{"role":"tool","content":"x","tool_call_id":5}]"#, "messages[0].tool_call_id", "invalid_type"),
+        Refusal(#"[{"role":"tool","content":"x","tool_call_id":"c","name":"f"}]"#, "messages[0].name"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":{}}]"#, "messages[0].tool_calls", "invalid_type"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":[{"type":"function","function":{"name":"f","#
+                    + #""arguments":"{}"}}]}]"#, "messages[0].tool_calls[0].id", "missing_required_parameter"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"custom","function":{"#
+                    + #""name":"f","arguments":"{}"}}]}]"#, "messages[0].tool_calls[0].type", "invalid_value"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"#
+                    + #""name":"f"}}]}]"#, "messages[0].tool_calls[0].function.arguments", "missing_required_parameter"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"#
+                    + #""name":"f","arguments":{}}}]}]"#, "messages[0].tool_calls[0].function.arguments", "invalid_type"),
+        Refusal(#"[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","x":1,"#
+                    + #""function":{"name":"f","arguments":"{}"}}]}]"#, "messages[0].tool_calls[0].x"),
         Refusal(#"[{"role":"function","content":"x","name":"f"}]"#, "messages[0].role", "unsupported_value"),
         Refusal(#"[{"role":"robot","content":"x"}]"#, "messages[0].role", "invalid_value"),
         Refusal(#"[{"role":5,"content":"x"}]"#, "messages[0].role", "invalid_type"),
@@ -71,9 +84,6 @@ struct ChatMessageTests {
                 "invalid_type"),
         Refusal(#"[{"role":"user","content":[{"type":"text","text":"a","cache_control":{}}]}]"#,
                 "messages[0].content[0].cache_control"),
-        Refusal(#"[{"role":"user","content":"q"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","#
-                    + #""type":"function","function":{"name":"f","arguments":"{}"}}]}]"#,
-                "messages[1].tool_calls", "unsupported_parameter"),
         Refusal(#"[{"role":"user","content":"q"},{"role":"assistant","content":"a","#
                     + #""function_call":{"name":"f","arguments":"{}"}}]"#,
                 "messages[1].function_call", "unsupported_parameter"),
