@@ -141,6 +141,27 @@ def deep_schema():
                   "response_format": {"type": "json_schema", "json_schema": {"name": "deep", "schema": schema}}})
 
 
+def tools_129():
+    tools = [{"type": "function", "function": {"name": f"f{i}"}} for i in range(129)]
+    return _dump({"model": CHAT_MODEL, "messages": [{"role": "user", "content": "hi"}], "tools": tools})
+
+
+def deep_tool_schema():
+    schema = {"type": "string"}
+    for _ in range(400):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": "hi"}],
+                  "tool_choice": "required", "tools": [{"type": "function",
+                                                        "function": {"name": "f", "parameters": schema}}]})
+
+
+def tool_calls_5000():
+    calls = [{"id": f"c{i}", "type": "function", "function": {"name": "f", "arguments": "{\"a\": 1}"}}
+             for i in range(5000)]
+    return _dump({"model": CHAT_MODEL, "messages": [{"role": "user", "content": "hi"},
+                                                    {"role": "assistant", "content": None, "tool_calls": calls}]})
+
+
 def content_parts_100000():
     parts = [{"type": "text", "text": "a"}] * 100_000
     return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": parts}]})
