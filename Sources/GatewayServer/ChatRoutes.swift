@@ -11,49 +11,20 @@ struct ChatRoutes: Sendable {
     func chat(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(ChatCompletionRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
-        context.info.update { $0.model = body.model }
-        try GenerationRunner.checkCount(body.messages.count, limit: state.configuration.maxInputsPerRequest,
-                                        param: "messages", what: "messages")
-        let lease = try await state.manager.chatEngine(id: body.model, keepAlive: body.keepAlive,
-                                                       requestLogger: context.logger)
-        let engine = lease.value
-        let modelID = lease.entry.id
-        let messages = body.messages
         let tools = body.tools
-        try GenerationRunner.checkSize(bytes: Self.size(messages, tools: tools), contextLength: engine.contextLength,
-                                       param: "messages")
-        if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
-        let prompt = try await ErrorMapping.naming("messages") {
-            try await BlockingWork.run { try engine.promptTokens(messages: messages, tools: tools) }
-        }
-        var parameters = body.generationParameters()
-        let defaults = lease.entry.settings.defaults
-        parameters.apply(defaults)
-        let budget = try GenerationRunner.budget(
-            promptTokens: prompt.count, maxTokens: body.maxTokens, contextLength: engine.contextLength,
-            limit: state.configuration.maxTokensLimit, param: "messages", maxTokensParam: body.maxTokensParam)
-        // A model's default max_tokens is a cap, never a value the client is blamed for.
-        if body.maxTokens == nil, let preset = defaults.maxTokens {
-            parameters.maxTokens = min(preset, budget ?? (engine.contextLength - prompt.count))
-        } else {
-            parameters.maxTokens = budget
-        }
-        context.info.update { $0.promptTokens = prompt.count }
-        let metrics = GenerationMetrics(model: engine.id, provider: engine.provider.chosen.onnxRuntimeName)
-        metrics.promptTokens.increment(by: Int64(prompt.count) * Int64(body.n))
-        let start = ContinuousClock.now
-        let streams: [AsyncThrowingStream<GenerationEvent, any Error>]
-        do {
-            streams = try await GenerationRunner.start(engine: engine, prompt: prompt, parameters: parameters,
-                                                       count: body.n)
-        } catch let error as ServingError where error.code == .invalidGrammar {
-            throw APIError.invalidRequest(error.message, param: body.grammarParam, code: "invalid_value")
-        }
+        let generation = try await startGeneration(
+            ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: tools,
+                                  parameters: body.generationParameters(), maxTokensParam: body.maxTokensParam,
+                                  grammarParam: body.grammarParam, count: body.n),
+            context: context)
+        let (lease, prompt, streams, metrics, start) = (generation.lease, generation.prompt, generation.streams,
+                                                        generation.metrics, generation.start)
+        let engine = generation.engine
+        let modelID = generation.modelID
         let id = ChatCompletionResponse.makeID()
         let created = Int(Date().timeIntervalSince1970)
         let fingerprint = GenerationRunner.fingerprint(engine)
-        var headers: HTTPFields = [.contentType: "application/json"]
-        headers[.init(HTTPFields.executionProviderName)!] = engine.provider.chosen.onnxRuntimeName
+        let headers = generation.headers
         guard body.stream else {
             defer { lease.release() }
             let choices = try await GenerationRunner.gather(streams, metrics: metrics, start: start)
