@@ -10,6 +10,8 @@ struct GatheredChoice {
     var completionTokens = 0
     /// Prompt tokens reused from the prefix cache.
     var cachedTokens = 0
+    /// The stop string that ended it, when one did.
+    var stopSequence: String?
 }
 
 enum GenerationRunner {
@@ -50,6 +52,7 @@ enum GenerationRunner {
                             choice.finishReason = reason
                             choice.completionTokens = usage.completionTokens
                             choice.cachedTokens = usage.cachedTokens
+                            choice.stopSequence = usage.stopSequence
                             metrics.generatedTokens.increment(by: Int64(usage.completionTokens))
                         }
                     }

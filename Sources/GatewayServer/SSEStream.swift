@@ -21,6 +21,11 @@ enum SSEStream {
         var bufferLimit = 1024
         /// Called once the stream has ended (the request's model lease is released there).
         var onFinish: (@Sendable () -> Void)?
+        /// The last frame of a stream that ended well: OpenAI's `data: [DONE]`; nil for none (Anthropic's and the
+        /// Responses API's streams end with their own events).
+        var done: [UInt8]? = SSEFrame.done
+        /// The frame for an error after the stream has begun: OpenAI's error envelope unless set.
+        var errorFrame: (@Sendable (any Error, Logger) -> [UInt8])?
     }
 
     static func response(
@@ -89,7 +94,8 @@ enum SSEStream {
                 // The client went away: dropping `items` stops every generation before its next token.
                 return
             } catch {
-                try await send(ErrorMapping.sseFrame(error, logger: settings.logger))
+                try await send(settings.errorFrame?(error, settings.logger)
+                    ?? ErrorMapping.sseFrame(error, logger: settings.logger))
             }
             settings.info.update { values in
                 values.completionTokens = completionTokens
@@ -99,7 +105,7 @@ enum SSEStream {
                 try await send(usage(GenerationUsage(promptTokens: 0, completionTokens: completionTokens,
                                                      cachedTokens: cachedTokens)))
             }
-            try await send(SSEFrame.done)
+            if let done = settings.done { try await send(done) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

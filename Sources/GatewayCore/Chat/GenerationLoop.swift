@@ -144,7 +144,8 @@ struct GenerationLoop {
     }
 
     private func usage(_ row: WaveRow, _ state: RowState) -> GenerationUsage {
-        GenerationUsage(promptTokens: row.prompt.count, completionTokens: state.generated)
+        GenerationUsage(promptTokens: row.prompt.count, completionTokens: state.generated,
+                        stopSequence: state.stops.matched)
     }
 
     private func logprobs(token: Int32, logits: (values: [Float], shape: [Int]), index: Int, top: Int)

@@ -111,11 +111,14 @@ public struct GenerationUsage: Sendable, Equatable {
     public var completionTokens: Int
     /// Prompt tokens whose keys and values were reused from an earlier request (the prefix cache).
     public var cachedTokens: Int
+    /// The stop string that ended the generation, when one did (Anthropic's `stop_sequence`).
+    public var stopSequence: String?
 
-    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int = 0) {
+    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int = 0, stopSequence: String? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.cachedTokens = cachedTokens
+        self.stopSequence = stopSequence
     }
 
     public var totalTokens: Int { promptTokens + completionTokens }

@@ -3,6 +3,8 @@
 public struct StopSequenceMatcher: Sendable {
     public let stops: [String]
     private var held = ""
+    /// The stop string that matched, once one has.
+    public private(set) var matched: String?
 
     public init(stops: [String]) {
         self.stops = stops.filter { !$0.isEmpty }
@@ -17,6 +19,7 @@ public struct StopSequenceMatcher: Sendable {
         for stop in stops {
             if let range = held.range(of: stop), earliest.map({ range.lowerBound < $0 }) ?? true {
                 earliest = range.lowerBound
+                matched = stop
             }
         }
         if let earliest {

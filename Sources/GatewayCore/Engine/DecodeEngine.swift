@@ -369,7 +369,7 @@ public final class DecodeEngine: @unchecked Sendable {
 
     private func usage(_ job: Job) -> GenerationUsage {
         GenerationUsage(promptTokens: job.prompt.count, completionTokens: job.generated,
-                        cachedTokens: job.cachedTokens)
+                        cachedTokens: job.cachedTokens, stopSequence: job.stops.matched)
     }
 
     private func logprobs(token: Int32, logits: [Float], top: Int) -> TokenLogprobs {
