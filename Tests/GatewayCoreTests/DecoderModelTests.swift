@@ -182,6 +182,31 @@ func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: Sour
         #expect(g.row == a.row && g.reused == 3, "at most all but the last two")
     }
 
+    @Test("among rows that reuse about as much, the one next to the rows in use is taken, so steps stay narrow")
+    func compactRange() throws {
+        var cache = PrefixCache(rows: 8)
+        // Rows 0...7 hold old conversations; rows 6 and 7 are the least recently used.
+        for row in 0..<8 {
+            let taken = try acquire(&cache, [Int32(100 + row), 1, 2])
+            cache.update(row: taken.row, tokens: [Int32(100 + row), 1, 2, 3])
+        }
+        for row in [6, 7, 0, 1, 2, 3, 4, 5] { cache.release(row: row) }
+        let first = try acquire(&cache, [9, 9, 9])
+        #expect(first.row == 6, "nothing in use: the least recently used")
+        let second = try acquire(&cache, [8, 8, 8])
+        #expect(second.row == 5 || second.row == 7, "next to row 6, not the LRU row 0: got \(second.row)")
+        // A long shared prefix still wins over compactness.
+        cache.update(row: 0, tokens: [])
+        cache.release(row: 0)
+        let long = [Int32](repeating: 4, count: 100)
+        _ = try acquire(&cache, long)
+        let rows = cache.rows.indices.filter { cache.rows[$0].inUse }
+        cache.update(row: rows.first { $0 != 6 && $0 != second.row } ?? 0, tokens: long)
+        for row in rows where row != 6 && row != second.row { cache.release(row: row) }
+        let again = try acquire(&cache, long + [5, 5])
+        #expect(again.reused == 100)
+    }
+
     @Test("among rows with nothing in common, the least recently used is taken")
     func leastRecentlyUsed() throws {
         var cache = PrefixCache(rows: 2)

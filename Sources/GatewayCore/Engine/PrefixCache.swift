@@ -1,6 +1,6 @@
 /// Which KV cache row holds what: the tokens whose keys and values each row keeps, and when each was last used.
-/// A new request reuses the row with the longest common token prefix (least recently used among equals) and runs
-/// only the rest; rows in use are never handed out. Pure: no buffers, only bookkeeping.
+/// A new request reuses the row with the longest common token prefix (keeping the rows in use together, then least
+/// recently used, among near equals) and runs only the rest; rows in use are never handed out. Pure: no buffers, only bookkeeping.
 public struct PrefixCache: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var tokens: [Int32] = []
@@ -15,22 +15,36 @@ public struct PrefixCache: Sendable, Equatable {
         self.rows = Array(repeating: Row(), count: max(1, rows))
     }
 
+    /// Prompt tokens a request may give up to keep the decode range compact (see `acquire`).
+    public static let compactnessMargin = 32
+
     /// A free row for `prompt` and how many of its first tokens are already cached there; nil when every row is in
     /// use. At least two prompt tokens always run (one for a one-token prompt): the last gives the logits of the
     /// first new token, and a single token runs through the graph's one-token path, whose results differ slightly
     /// from a prompt chunk's, so a cached run would not give exactly the cold run's output.
+    ///
+    /// Among the free rows that reuse nearly the most (within `compactnessMargin` tokens), the one that keeps the
+    /// rows in use closest together wins, then the longer reuse, then the least recently used: every decode step
+    /// runs the whole range between the lowest and the highest row in use, so four requests spread over eight rows
+    /// would cost an eight-row step.
     public mutating func acquire(prompt: [Int32]) -> (row: Int, reused: Int)? {
-        var best: (row: Int, reused: Int, lastUsed: UInt64)?
+        let busy = rows.indices.filter { rows[$0].inUse }
+        var candidates: [(row: Int, reused: Int, span: Int, lastUsed: UInt64)] = []
         for (index, row) in rows.enumerated() where !row.inUse {
             let common = Self.commonPrefix(row.tokens, prompt)
             let reused = min(common, max(0, prompt.count - 2))
-            if let current = best, reused < current.reused || (reused == current.reused
-                                                                && row.lastUsed >= current.lastUsed) {
-                continue
-            }
-            best = (index, reused, row.lastUsed)
+            let low = min(busy.first ?? index, index)
+            let high = max(busy.last ?? index, index)
+            candidates.append((index, reused, high - low + 1, row.lastUsed))
         }
-        guard let best else { return nil }
+        guard let most = candidates.map(\.reused).max() else { return nil }
+        let near = candidates.filter { $0.reused + Self.compactnessMargin >= most }
+        let chosen = near.min { a, b in
+            if a.span != b.span { return a.span < b.span }
+            if a.reused != b.reused { return a.reused > b.reused }
+            return a.lastUsed < b.lastUsed
+        }
+        guard let best = chosen else { return nil }
         clock += 1
         rows[best.row].inUse = true
         rows[best.row].lastUsed = clock
