@@ -8,6 +8,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var port: Int = 8000
     /// Folder holding one sub-folder per model.
     public var modelsDirectory: String = "models"
+    /// Folder for the gateway's own data: the response store `responses.sqlite` (stored Responses API responses).
+    public var dataDirectory: String = "data"
+    /// How long a stored response is kept, in seconds (30 days, as OpenAI keeps them); 0: for ever.
+    public var responsesMaxAgeSeconds: Int = 2_592_000
     /// Explicit path of `libonnxruntime.so`; nil: look in `.runtime/lib/`.
     public var onnxRuntimeLibrary: String?
     /// Explicit path of `libonnxruntime-genai.so`; nil: look in `.runtime/lib/`.

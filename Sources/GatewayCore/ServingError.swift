@@ -35,6 +35,8 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
         /// A grammar for the output (a JSON schema, regex or Lark grammar) that cannot be compiled or uses
         /// something unsupported; the message is the grammar compiler's.
         case invalidGrammar = "invalid_grammar"
+        /// The response store (the embedded database behind `store: true`) could not be opened, read or written.
+        case storageFailed = "storage_failed"
     }
 
     public let code: Code

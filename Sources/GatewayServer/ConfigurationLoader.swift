@@ -20,6 +20,10 @@ public enum ConfigurationLoader {
         Key(file: "port", environment: "AIGW_PORT", flag: "--port", help: "port to bind (8000)"),
         Key(file: "models_dir", environment: "AIGW_MODELS_DIR", flag: "--models-dir",
             help: "folder with one sub-folder per model (models)"),
+        Key(file: "data_dir", environment: "AIGW_DATA_DIR", flag: "--data-dir",
+            help: "folder for the gateway's data: stored responses in responses.sqlite (data)"),
+        Key(file: "responses_max_age", environment: "AIGW_RESPONSES_MAX_AGE", flag: "--responses-max-age",
+            help: "seconds a stored response is kept, 0 = for ever (2592000, 30 days)"),
         Key(file: "onnxruntime_library", environment: "AIGW_ORT_LIBRARY", flag: "--ort-library",
             help: "path of libonnxruntime.so (.runtime/lib/libonnxruntime.so)"),
         Key(file: "genai_library", environment: "AIGW_GENAI_LIBRARY", flag: "--genai-library",
@@ -198,6 +202,12 @@ public enum ConfigurationLoader {
             configuration.host = value
         case "port": configuration.port = try integer(in: 0...65535)
         case "models_dir": configuration.modelsDirectory = value
+        case "data_dir":
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConfigurationError("\(source): 'data_dir' must name a folder, got '\(value)'")
+            }
+            configuration.dataDirectory = value
+        case "responses_max_age": configuration.responsesMaxAgeSeconds = try integer(in: 0...3_153_600_000)
         case "onnxruntime_library": configuration.onnxRuntimeLibrary = path()
         case "genai_library": configuration.genAILibrary = path()
         case "providers": configuration.providers = try providers(value, source: source)

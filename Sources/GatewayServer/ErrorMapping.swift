@@ -41,6 +41,8 @@ enum ErrorMapping {
         case .timedOut: return APIError(.timeout, error.message, code: code)
         case .engineFailure:
             return APIError(.internal, "The server had an error while processing your request", code: code)
+        case .storageFailed:
+            return APIError(.internal, "The server could not read or write stored responses", code: code)
         case .modelInUse: return APIError(.conflict, error.message, param: "model", code: code)
         case .insufficientMemory:
             var mapped = APIError(.unavailable, error.message, code: code)

@@ -16,6 +16,13 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("models-dir"), help: "Folder with one sub-folder per model (models).")
     var modelsDir: String?
 
+    @Option(name: .customLong("data-dir"), help: "Folder for the gateway's data: stored responses (data).")
+    var dataDir: String?
+
+    @Option(name: .customLong("responses-max-age"),
+            help: "Seconds a stored response is kept, 0 = for ever (2592000, 30 days).")
+    var responsesMaxAge: Int?
+
     @Option(name: .customLong("ort-library"), help: "Path of libonnxruntime.so (.runtime/lib/libonnxruntime.so).")
     var ortLibrary: String?
 
@@ -123,6 +130,8 @@ struct ConfigOptions: ParsableArguments {
         flags["host"] = host
         flags["port"] = port.map(String.init)
         flags["models_dir"] = modelsDir
+        flags["data_dir"] = dataDir
+        flags["responses_max_age"] = responsesMaxAge.map(String.init)
         flags["onnxruntime_library"] = ortLibrary
         flags["genai_library"] = genaiLibrary
         flags["providers"] = providers

@@ -16,6 +16,8 @@ struct ConfigLoaderTests {
         "host": Sample(value: "0.0.0.0") { $0.host == "0.0.0.0" },
         "port": Sample(value: "8123") { $0.port == 8123 },
         "models_dir": Sample(value: "/srv/models") { $0.modelsDirectory == "/srv/models" },
+        "data_dir": Sample(value: "/srv/aigw-data") { $0.dataDirectory == "/srv/aigw-data" },
+        "responses_max_age": Sample(value: "86400") { $0.responsesMaxAgeSeconds == 86400 },
         "onnxruntime_library": Sample(value: "/opt/ort/libonnxruntime.so") {
             $0.onnxRuntimeLibrary == "/opt/ort/libonnxruntime.so"
         },
@@ -84,6 +86,8 @@ struct ConfigLoaderTests {
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8000)
         #expect(configuration.modelsDirectory == "models")
+        #expect(configuration.dataDirectory == "data")
+        #expect(configuration.responsesMaxAgeSeconds == 2_592_000)
         #expect(configuration.onnxRuntimeLibrary == nil)
         #expect(configuration.genAILibrary == nil)
         #expect(configuration.providers == [.qnn, .dml, .cuda, .openvino, .coreml, .cpu])
@@ -251,6 +255,8 @@ struct ConfigLoaderTests {
         ("max_tokens_limit", "-1"), ("max_tokens_limit", "9223372036854775807"), ("request_timeout_seconds", "-1"),
         ("request_timeout_seconds", "nan"), ("sse_keepalive_seconds", "inf"), ("shutdown_grace_seconds", "-5"),
         ("api_key_file", "/nonexistent/keys"), ("health_requires_auth", "2"),
+        ("data_dir", ""), ("data_dir", "   "), ("responses_max_age", "-1"), ("responses_max_age", "30d"),
+        ("responses_max_age", "1.5"), ("responses_max_age", "3153600001"), ("responses_max_age", ""),
     ]
 
     @Test("a bad value is an error naming where it came from and the key", arguments: badValues)
@@ -326,6 +332,36 @@ struct ConfigLoaderTests {
             try ConfigurationLoader.load(environment: ["AIGW_CONFIG": "/nonexistent/from-env.yaml"])
         }
         #expect(error?.description.contains("/nonexistent/from-env.yaml") == true)
+    }
+
+    @Test("data_dir and responses_max_age: from every source, 0 = for ever, bounds, one-line errors")
+    func responseStoreSettings() throws {
+        let fromFile = try withConfigFile("data_dir: /var/lib/aigw\nresponses_max_age: 0\n") { path in
+            try ConfigurationLoader.load(configFile: path, environment: [:])
+        }
+        #expect(fromFile.dataDirectory == "/var/lib/aigw")
+        #expect(fromFile.responsesMaxAgeSeconds == 0)
+        #expect(fromFile.responseStorePath == "/var/lib/aigw/responses.sqlite")
+
+        let environment = ["AIGW_DATA_DIR": "relative/data", "AIGW_RESPONSES_MAX_AGE": " 3153600000 "]
+        let fromEnvironment = try ConfigurationLoader.load(environment: environment)
+        #expect(fromEnvironment.dataDirectory == "relative/data")
+        #expect(fromEnvironment.responsesMaxAgeSeconds == 3_153_600_000, "100 years is the largest")
+        #expect(fromEnvironment.responseStorePath.hasSuffix("/relative/data/responses.sqlite"))
+        let fromFlags = try ConfigurationLoader.load(environment: environment,
+                                                     flags: ["data_dir": "/flag", "responses_max_age": "60"])
+        #expect(fromFlags.dataDirectory == "/flag")
+        #expect(fromFlags.responsesMaxAgeSeconds == 60)
+
+        let tooOld = #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: ["AIGW_RESPONSES_MAX_AGE": "-5"])
+        }
+        #expect(tooOld?.description == "environment variable AIGW_RESPONSES_MAX_AGE: 'responses_max_age' must be an "
+            + "integer in 0...3153600000, got '-5'")
+        let noFolder = #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: [:], flags: ["data_dir": ""])
+        }
+        #expect(noFolder?.description == "flag --data-dir: 'data_dir' must name a folder, got ''")
     }
 
     @Test("providers parse by short or ONNX Runtime name, any case, spaces trimmed, duplicates dropped")
