@@ -48,7 +48,7 @@ struct CompletionSampling: Sendable, Equatable {
 
     /// `logit_bias`: null or an object mapping token ids (as strings) to a bias in -100...100. Whether each id is
     /// in the model's vocabulary is checked once the model is known.
-    private static func logitBias(_ value: CompletionJSONValue?) throws -> [Int32: Double] {
+    static func logitBias(_ value: CompletionJSONValue?) throws -> [Int32: Double] {
         switch value {
         case nil, .null?:
             return [:]
