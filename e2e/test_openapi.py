@@ -13,7 +13,8 @@ ROUTES = {
     ("get", "/health"), ("get", "/metrics"), ("get", "/openapi.json"), ("get", "/v1/models"),
     ("get", "/v1/models/{id}"), ("post", "/v1/embeddings"), ("post", "/v1/chat/completions"),
     ("post", "/v1/completions"), ("post", "/v1/models/pull"), ("post", "/v1/models/{id}/load"),
-    ("post", "/v1/models/{id}/unload"), ("post", "/tokenize"), ("post", "/detokenize"),
+    ("post", "/v1/models/{id}/unload"), ("post", "/tokenize"), ("post", "/detokenize"), ("post", "/v1/responses"),
+    ("get", "/v1/responses/{id}"), ("delete", "/v1/responses/{id}"),
 }
 ERROR_STATUSES = {"400", "401", "404", "405", "413", "429", "503"}
 
@@ -53,7 +54,7 @@ def test_error_envelope_has_all_four_keys():
 
 def test_request_bodies_refuse_unknown_fields():
     schemas = load_document()["components"]["schemas"]
-    for name in ("EmbeddingRequest", "ChatCompletionRequest", "CompletionRequest"):
+    for name in ("EmbeddingRequest", "ChatCompletionRequest", "CompletionRequest", "ResponseCreateRequest"):
         assert schemas[name]["additionalProperties"] is False, name
 
 

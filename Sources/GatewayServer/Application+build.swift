@@ -44,7 +44,8 @@ public func buildGateway(configuration: GatewayConfiguration, runtime: Inference
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                              serverName: "ai-gateway"),
-        services: [ModelManagerService(manager: state.manager)],
+        services: [ModelManagerService(manager: state.manager) as any Service]
+            + responseStoreServices(state: state, logger: logger),
         logger: logger
     )
     if !configuration.preload.isEmpty {
@@ -96,6 +97,12 @@ func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
     let chat = ChatRoutes(state: state)
     router.post("/v1/chat/completions") { request, context in try await chat.chat(request, context: context) }
     router.post("/v1/completions") { request, context in try await chat.completion(request, context: context) }
+    let responses = ResponsesRoutes(state: state)
+    router.post("/v1/responses") { request, context in try await responses.create(request, context: context) }
+    router.get("/v1/responses/{id}") { _, context in try await responses.get(id: context.parameters.require("id")) }
+    router.delete("/v1/responses/{id}") { _, context in
+        try await responses.delete(id: context.parameters.require("id"))
+    }
     let tokenize = TokenizeRoutes(state: state)
     router.post("/tokenize") { request, context in try await tokenize.tokenize(request, context: context) }
     router.post("/detokenize") { request, context in try await tokenize.detokenize(request, context: context) }
@@ -117,10 +124,19 @@ extension RouteTable {
         routes.add(.post, "/v1/embeddings")
         routes.add(.post, "/v1/chat/completions")
         routes.add(.post, "/v1/completions")
+        routes.add(.post, "/v1/responses")
+        routes.add(.get, "/v1/responses/{id}")
+        routes.add(.delete, "/v1/responses/{id}")
         routes.add(.post, "/tokenize")
         routes.add(.post, "/detokenize")
         return routes
     }()
+}
+
+/// The purge of expired stored responses, when the store is open.
+private func responseStoreServices(state: GatewayState, logger: Logger) -> [any Service] {
+    guard case .open(let store) = state.responseStore else { return [] }
+    return [ResponseStorePurgeService(store: store, logger: logger)]
 }
 
 /// The OpenAPI 3 document of every route (`Resources/openapi.json`, embedded at build time).

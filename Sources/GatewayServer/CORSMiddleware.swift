@@ -16,7 +16,7 @@ struct GatewayCORSMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var headers: HTTPFields = [:]
             headers[.accessControlAllowOrigin] = allowOrigin
-            headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
+            headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
             headers[.accessControlAllowHeaders] = request.headers[.accessControlRequestHeaders] ?? Self.allowedHeaders
             headers[.accessControlMaxAge] = "600"
             headers[.vary] = "Origin"

@@ -3,8 +3,8 @@ import GatewayCore
 import Logging
 import ONNXRuntime
 
-/// What every route shares: the configuration, the runtime libraries, the model manager (which owns the catalog)
-/// and the start time.
+/// What every route shares: the configuration, the runtime libraries, the model manager (which owns the catalog),
+/// the response store and the start time.
 public final class GatewayState: Sendable {
     public static let version = "0.1.0"
 
@@ -13,6 +13,8 @@ public final class GatewayState: Sendable {
     public let models: ModelRegistry
     public let manager: ModelManager
     public let startedAt: Date
+    /// The Responses API's store, opened at startup (or why it could not be).
+    let responseStore: ResponseStoreSlot
 
     public init(configuration: GatewayConfiguration, runtime: InferenceRuntime, catalog: ModelCatalog,
                 logger: Logger) {
@@ -22,5 +24,6 @@ public final class GatewayState: Sendable {
         self.manager = ModelManager(catalog: catalog, runtime: runtime, configuration: configuration,
                                     registry: models, logger: logger)
         self.startedAt = Date()
+        self.responseStore = ResponseStoreSlot.open(configuration: configuration, logger: logger)
     }
 }

@@ -18,6 +18,9 @@ enum TestEnvironment {
     static let modelsDirectory = root.appendingPathComponent("models").path
     /// The embedding model `scripts/setup` installs in `models/`.
     static let defaultEmbeddingModel = "all-minilm-l6-v2"
+    /// Where the applications the tests build keep their response store (not the repository's `data/`).
+    static let dataDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("aigw-tests-data-\(ProcessInfo.processInfo.processIdentifier)").path
     /// The built `ai-gateway` binary (`swift build --build-tests` builds it).
     static let binary = root.appendingPathComponent(".build/debug/ai-gateway").path
 
@@ -49,6 +52,7 @@ func makeConfiguration(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     configuration.modelsDirectory = modelsDirectory ?? TestEnvironment.modelsDirectory
+    configuration.dataDirectory = TestEnvironment.dataDirectory
     configuration.onnxRuntimeLibrary = ortLibrary ?? TestEnvironment.ortLibrary
     configuration.genAILibrary = ortLibrary == nil ? TestEnvironment.genAILibrary
         : URL(fileURLWithPath: ortLibrary!).deletingLastPathComponent()
