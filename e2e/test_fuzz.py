@@ -29,16 +29,18 @@ SERVED_MODELS = {
     "/v1/completions": CHAT_MODEL,
     "/tokenize": CHAT_MODEL,
     "/detokenize": CHAT_MODEL,
+    "/v1/responses": CHAT_MODEL,
 }
-TOKEN_BUDGETS = ("max_tokens", "max_completion_tokens")
+TOKEN_BUDGETS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 
 
 @pytest.fixture(scope="module")
-def fuzz_server():
+def fuzz_server(tmp_path_factory):
     # Pulls go to an empty fake Hub on loopback: the fuzzer exercises their validation and errors (404 from the
-    # Hub), never the network, and never adds a model folder.
+    # Hub), never the network, and never adds a model folder. Stored responses go to a folder of the run's own.
     hub = FakeHub().start()
     server = Server("--max-tokens-limit", str(MAX_TOKENS_LIMIT), "--request-timeout-seconds", "30",
+                    "--data-dir", str(tmp_path_factory.mktemp("fuzz-data")),
                     env={"HF_ENDPOINT": hub.url, "HF_TOKEN": ""})
     yield server
     hub.stop()
@@ -86,8 +88,18 @@ def aim_at_engines(case):
                 body[name] = 1 + value % MAX_TOKENS_LIMIT
 
 
-@schema.parametrize()
+# The Responses API's operations run as their own test, so that `-k responses` runs them alone.
+RESPONSES_PATHS = "^/v1/responses"
+
+
+@schema.exclude(path_regex=RESPONSES_PATHS).parametrize()
 def test_operation_conforms(case):
+    aim_at_engines(case)
+    case.call_and_validate()
+
+
+@schema.include(path_regex=RESPONSES_PATHS).parametrize()
+def test_responses_operation_conforms(case):
     aim_at_engines(case)
     case.call_and_validate()
 

@@ -22,7 +22,8 @@ The cases live in `hostile_requests.json`. An entry is
 - `chunked`: send the body with `Transfer-Encoding: chunked`,
 - `close_after_send`: send and close without reading (the status is then null: only survival is checked),
 - `disconnect_after_bytes`: read this many response bytes, then close the socket (mid-stream disconnect),
-- `stream`: the response is an SSE stream that must end with `data: [DONE]`,
+- `stream`: the response is an SSE stream that must end with `data: [DONE]`; a string instead names the type of the
+  event it must end with (`response.completed`), for streams that end with their own event,
 - `object`: the `object` a 200 JSON response must carry,
 - `max_seconds`: the answer must come within this time,
 - `envelope`: false for answers from the HTTP parser itself (malformed request line), where only status counts,
@@ -160,6 +161,15 @@ def tool_calls_5000():
              for i in range(5000)]
     return _dump({"model": CHAT_MODEL, "messages": [{"role": "user", "content": "hi"},
                                                     {"role": "assistant", "content": None, "tool_calls": calls}]})
+
+
+def responses_items_5000():
+    return _dump({"model": CHAT_MODEL, "max_output_tokens": 2, "store": False,
+                  "input": [{"role": "user" if i % 2 == 0 else "assistant", "content": "hi"} for i in range(5000)]})
+
+
+def responses_nested_input_10000():
+    return ('{"model":"%s","input":%s}' % (CHAT_MODEL, _nested(10_000))).encode()
 
 
 def content_parts_100000():
@@ -413,6 +423,11 @@ def check_envelope(case, answer):
 def check_success(case, answer):
     if case.get("stream"):
         assert "text/event-stream" in (answer.header("content-type") or ""), answer.headers
+        if isinstance(case["stream"], str):
+            events = re.findall(rb"^event: (\S+)$", answer.body, re.M)
+            assert events and events[-1].decode() == case["stream"], \
+                f"stream did not end with {case['stream']}: {answer.body[-200:]!r}"
+            return
         assert answer.body.rstrip().endswith(b"data: [DONE]"), f"stream did not end with [DONE]: {answer.body[-200:]!r}"
         return
     if case["method"] == "HEAD" or not answer.body:
