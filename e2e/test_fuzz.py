@@ -29,6 +29,8 @@ SERVED_MODELS = {
     "/v1/completions": CHAT_MODEL,
     "/tokenize": CHAT_MODEL,
     "/detokenize": CHAT_MODEL,
+    "/v1/messages": CHAT_MODEL,
+    "/v1/messages/count_tokens": CHAT_MODEL,
     "/v1/responses": CHAT_MODEL,
 }
 TOKEN_BUDGETS = ("max_tokens", "max_completion_tokens", "max_output_tokens")

@@ -26,7 +26,8 @@ The cases live in `hostile_requests.json`. An entry is
   event it must end with (`response.completed`), for streams that end with their own event,
 - `object`: the `object` a 200 JSON response must carry,
 - `max_seconds`: the answer must come within this time,
-- `envelope`: false for answers from the HTTP parser itself (malformed request line), where only status counts,
+- `envelope`: false for answers from the HTTP parser itself (malformed request line), where only status counts;
+  "anthropic" for `/v1/messages` routes, whose errors are in Anthropic's envelope,
 - `dangerous`: an entry that once crashed or could crash the server (every entry is followed by a health check
   anyway; these are also reported by name when they kill it),
 - `note`: why the expectation is what it is.
@@ -161,6 +162,20 @@ def tool_calls_5000():
              for i in range(5000)]
     return _dump({"model": CHAT_MODEL, "messages": [{"role": "user", "content": "hi"},
                                                     {"role": "assistant", "content": None, "tool_calls": calls}]})
+
+
+def anthropic_blocks_100000():
+    blocks = [{"type": "text", "text": ""}] * 100_000
+    return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": blocks}]})
+
+
+def anthropic_stops_100000():
+    return _dump({"model": CHAT_MODEL, "max_tokens": 2, "stop_sequences": ["x"] * 100_000,
+                  "messages": [{"role": "user", "content": "hi"}]})
+
+
+def anthropic_nested_10000():
+    return _dump({"model": CHAT_MODEL, "max_tokens": 2, "messages": [{"role": "user", "content": _nested(10_000)}]})
 
 
 def responses_items_5000():
@@ -394,13 +409,18 @@ def health_status(url):
 
 # Checks.
 
-def check_envelope(case, answer):
+def error_document(answer):
+    """The error body as JSON, checked to be there and of bounded size."""
     assert answer.body, "an error without a body"
     assert len(answer.body) <= MAX_ERROR_BODY, f"error body of {len(answer.body)} bytes reflects too much"
     try:
-        document = json.loads(answer.body)
+        return json.loads(answer.body)
     except ValueError:
         raise AssertionError(f"error body is not JSON: {answer.body[:300]!r}") from None
+
+
+def check_envelope(case, answer):
+    document = error_document(answer)
     assert isinstance(document, dict) and list(document) == ["error"], f"not OpenAI's envelope: {document}"
     error = document["error"]
     assert isinstance(error, dict) and sorted(error) == ["code", "message", "param", "type"], \
@@ -418,6 +438,20 @@ def check_envelope(case, answer):
         assert error["param"] == case["param"], f"param {error['param']!r}, expected {case['param']!r}"
     if "code" in case:
         assert error["code"] == case["code"], f"code {error['code']!r}, expected {case['code']!r}"
+
+
+def check_anthropic_envelope(case, answer):
+    document = error_document(answer)
+    assert isinstance(document, dict) and sorted(document) == ["error", "type"] and document["type"] == "error", \
+        f"not Anthropic's envelope: {document}"
+    error = document["error"]
+    assert isinstance(error, dict) and sorted(error) == ["message", "type"], f"inner keys of {error}"
+    assert isinstance(error["message"], str) and error["message"], "empty message"
+    leak = LEAKS.search(error["message"])
+    assert not leak, f"message leaks internals ({leak.group(0)!r}): {error['message'][:300]}"
+    expected_type = case.get("type", "invalid_request_error" if answer.status in (400, 405, 413) else None)
+    if expected_type is not None:
+        assert error["type"] == expected_type, f"type {error['type']!r}, expected {expected_type!r}"
 
 
 def check_success(case, answer):
@@ -449,7 +483,9 @@ def check_case(case, answer):
         assert answer.header("x-request-id"), f"no X-Request-Id: {answer.headers}"
     if answer.status == 405:
         assert answer.header("allow"), "405 without Allow"
-    if answer.status >= 400 and case.get("envelope", True):
+    if answer.status >= 400 and case.get("envelope", True) == "anthropic":
+        check_anthropic_envelope(case, answer)
+    elif answer.status >= 400 and case.get("envelope", True):
         check_envelope(case, answer)
     elif answer.status < 300:
         check_success(case, answer)

@@ -13,8 +13,9 @@ ROUTES = {
     ("get", "/health"), ("get", "/metrics"), ("get", "/openapi.json"), ("get", "/v1/models"),
     ("get", "/v1/models/{id}"), ("post", "/v1/embeddings"), ("post", "/v1/chat/completions"),
     ("post", "/v1/completions"), ("post", "/v1/models/pull"), ("post", "/v1/models/{id}/load"),
-    ("post", "/v1/models/{id}/unload"), ("post", "/tokenize"), ("post", "/detokenize"), ("post", "/v1/responses"),
-    ("get", "/v1/responses/{id}"), ("delete", "/v1/responses/{id}"),
+    ("post", "/v1/models/{id}/unload"), ("post", "/tokenize"), ("post", "/detokenize"), ("post", "/v1/messages"),
+    ("post", "/v1/messages/count_tokens"), ("post", "/v1/responses"), ("get", "/v1/responses/{id}"),
+    ("delete", "/v1/responses/{id}"),
 }
 ERROR_STATUSES = {"400", "401", "404", "405", "413", "429", "503"}
 
@@ -41,8 +42,10 @@ def test_document_describes_every_route_and_its_errors():
             assert "500" not in responses, (method, path)
             missing = ERROR_STATUSES - set(responses)
             assert not missing, f"{method.upper()} {path} does not document {sorted(missing)}"
+            # Anthropic's routes answer errors in Anthropic's envelope.
+            prefix = "AnthropicError" if path.startswith("/v1/messages") else "Error"
             for status in ERROR_STATUSES:
-                assert responses[status] == {"$ref": f"#/components/responses/Error{status}"}, (method, path, status)
+                assert responses[status] == {"$ref": f"#/components/responses/{prefix}{status}"}, (method, path, status)
 
 
 def test_error_envelope_has_all_four_keys():
@@ -54,7 +57,8 @@ def test_error_envelope_has_all_four_keys():
 
 def test_request_bodies_refuse_unknown_fields():
     schemas = load_document()["components"]["schemas"]
-    for name in ("EmbeddingRequest", "ChatCompletionRequest", "CompletionRequest", "ResponseCreateRequest"):
+    for name in ("EmbeddingRequest", "ChatCompletionRequest", "CompletionRequest", "AnthropicMessageRequest",
+                 "AnthropicCountTokensRequest", "ResponseCreateRequest"):
         assert schemas[name]["additionalProperties"] is False, name
 
 

@@ -97,6 +97,11 @@ func buildRouter(state: GatewayState) -> Router<GatewayRequestContext> {
     let chat = ChatRoutes(state: state)
     router.post("/v1/chat/completions") { request, context in try await chat.chat(request, context: context) }
     router.post("/v1/completions") { request, context in try await chat.completion(request, context: context) }
+    let messages = MessagesRoutes(chat: chat)
+    router.post("/v1/messages") { request, context in try await messages.create(request, context: context) }
+    router.post("/v1/messages/count_tokens") { request, context in
+        try await messages.countTokens(request, context: context)
+    }
     let responses = ResponsesRoutes(state: state)
     router.post("/v1/responses") { request, context in try await responses.create(request, context: context) }
     router.get("/v1/responses/{id}") { _, context in try await responses.get(id: context.parameters.require("id")) }
@@ -124,6 +129,8 @@ extension RouteTable {
         routes.add(.post, "/v1/embeddings")
         routes.add(.post, "/v1/chat/completions")
         routes.add(.post, "/v1/completions")
+        routes.add(.post, "/v1/messages")
+        routes.add(.post, "/v1/messages/count_tokens")
         routes.add(.post, "/v1/responses")
         routes.add(.get, "/v1/responses/{id}")
         routes.add(.delete, "/v1/responses/{id}")

@@ -115,6 +115,23 @@ enum ErrorMapping {
                         body: .init(byteBuffer: ByteBuffer(bytes: envelope(error).jsonBytes())))
     }
 
+    /// The error response in Anthropic's envelope (`{"type":"error","error":{"type","message"}}`), for
+    /// `/v1/messages`; the status and headers are those of `response(_:)`.
+    static func anthropicResponse(_ error: APIError) -> Response {
+        var response = response(error)
+        let message = envelope(error).error.message
+        response.body = .init(byteBuffer: ByteBuffer(bytes: AnthropicMessageWriter.errorBody(
+            type: AnthropicMessageWriter.errorType(error.kind), message: message)))
+        return response
+    }
+
+    /// An `error` event in Anthropic's shape, for a stream that already began.
+    static func anthropicEvent(_ error: any Error, logger: Logger) -> [UInt8] {
+        let mapped = apiError(error, logger: logger)
+        return AnthropicMessageWriter.errorEvent(type: AnthropicMessageWriter.errorType(mapped.kind),
+                                                 message: envelope(mapped).error.message)
+    }
+
     /// An error event for a stream that already began.
     static func sseFrame(_ error: any Error, logger: Logger) -> [UInt8] {
         SSEFrame.error(envelope(apiError(error, logger: logger)))

@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import OpenAIAPI
 
-/// Turns every error that reaches the edge into OpenAI's envelope with the right status: `APIError`s as they
+/// Turns every error that reaches the edge into OpenAI's envelope (Anthropic's under `/v1/messages`) with the right
+/// status: `APIError`s as they
 /// are, Hummingbird's own (unknown route, wrong method, body too large) by status, anything else as a 500 whose
 /// details go to the log, never to the client. Also rejects bodies over the limit before they are read, and tags
 /// each response with its request id.
@@ -24,7 +25,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             let gatewayError = translate(error, request: request, context: context)
-            response = ErrorMapping.response(gatewayError)
+            // Anthropic's clients read Anthropic's envelope.
+            response = request.uri.path.hasPrefix("/v1/messages") ? ErrorMapping.anthropicResponse(gatewayError)
+                : ErrorMapping.response(gatewayError)
             if gatewayError.kind == .methodNotAllowed {
                 let allowed = routes.methods(for: request.uri.path).map(\.rawValue).joined(separator: ", ")
                 response.headers[.allow] = allowed

@@ -259,7 +259,8 @@ public struct ToolCallParser: Sendable {
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
-    static func randomID() -> String {
+    /// 24 random letters and digits (the tail of call, message and response ids).
+    public static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
         return String((0..<24).map { _ in alphabet.randomElement(using: &generator) ?? "A" })
     }
