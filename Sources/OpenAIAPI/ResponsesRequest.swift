@@ -46,7 +46,8 @@ public struct ResponsesRequest: Decodable, Sendable {
     static let fieldNames: Set<String> = [
         "model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "text", "max_output_tokens",
         "temperature", "top_p", "stream", "stream_options", "store", "previous_response_id", "metadata", "user",
-        "truncation", "reasoning", "include", "top_k", "min_p", "seed", "logit_bias", KeepAliveField.name,
+        "truncation", "reasoning", "include", "top_k", "min_p", "seed", "logit_bias", "prompt_cache_key",
+        KeepAliveField.name,
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -90,7 +91,13 @@ public struct ResponsesRequest: Decodable, Sendable {
             $0 == .null || $0 == .string("disabled")
         }
         try reader.refuseUnlessNeutral("reasoning", neutral: "null or {}") { $0 == .null || $0 == .object([:]) }
-        try reader.refuseUnlessNeutral("include", neutral: "null or []") { $0 == .null || $0 == .array([]) }
+        // Codex CLI asks for encrypted reasoning to carry it between turns; these models produce no reasoning items,
+        // so there is never any to include.
+        try reader.refuseUnlessNeutral("include", neutral: "null, [] or [\"reasoning.encrypted_content\"]") {
+            $0 == .null || $0 == .array([]) || $0 == .array([.string("reasoning.encrypted_content")])
+        }
+        // A routing hint for OpenAI's prompt cache; prefixes are cached here for every request.
+        _ = try reader.optional(String.self, "prompt_cache_key")
     }
 
     /// What the engine is asked for.

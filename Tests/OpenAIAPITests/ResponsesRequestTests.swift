@@ -31,7 +31,8 @@ struct ResponsesRequestTests {
             #""instructions":"Be brief.""#, #""max_output_tokens":40"#, #""temperature":0.5"#, #""top_p":0.9"#,
             #""stream":true"#, #""stream_options":{"include_obfuscation":false}"#, #""store":false"#,
             #""previous_response_id":"resp_abc123""#, #""metadata":{"b":"2","a":"1"}"#, #""user":"u1""#,
-            #""truncation":"disabled""#, #""reasoning":{}"#, #""include":[]"#, #""seed":7"#, #""top_k":5"#,
+            #""truncation":"disabled""#, #""reasoning":{}"#, #""include":["reasoning.encrypted_content"]"#,
+            #""prompt_cache_key":"codex-session-1""#, #""seed":7"#, #""top_k":5"#,
             #""logit_bias":{"2":-100}"#, #""keep_alive":"5m""#))
         #expect(request.instructions == "Be brief.")
         #expect(request.maxOutputTokens == 40 && request.temperature == 0.5 && request.topP == 0.9)
@@ -201,9 +202,9 @@ struct ResponsesRequestTests {
                 "metadata", "object_above_max_properties"),
         Refusal(Self.plain(#""truncation":"auto""#), "truncation", "unsupported_parameter"),
         Refusal(Self.plain(#""reasoning":{"effort":"high"}"#), "reasoning", "unsupported_parameter"),
-        Refusal(Self.plain(#""include":["reasoning.encrypted_content"]"#), "include", "unsupported_parameter"),
+        Refusal(Self.plain(#""include":["message.output_text.logprobs"]"#), "include", "unsupported_parameter"),
+        Refusal(Self.plain(#""prompt_cache_key":5"#), "prompt_cache_key", "invalid_type"),
         Refusal(Self.plain(#""background":true"#), "background"),
-        Refusal(Self.plain(#""prompt_cache_key":"k""#), "prompt_cache_key"),
         Refusal(Self.plain(#""messages":[]"#), "messages"),
         Refusal(Self.plain(#""n":2"#), "n"),
     ]
