@@ -10,11 +10,10 @@
 #      ~250-token TTFT, 4 and 8 concurrent streams), building the release binary only when it is missing;
 #   4. reads llama-server's peak RSS (VmHWM) and stops it.
 # Both clients stream, greedy (temperature 0). With more streams than slots (8 > -np 4) the extra requests wait for a
-# free slot, so their TTFT includes a whole generation. Known interaction: llama-server closes the TCP connection
-# after every streamed response without sending `Connection: close` (it advertises `Keep-Alive: timeout=5, max=100`),
-# so the bench chat client, which pools connections, sometimes reuses a closed one: such a stream fails at once
-# ("I/O on closed channel" / remoteConnectionClosed), is counted as failed and leaves the medians; bench chat then
-# exits 1, and so does this script (the numbers are still written).
+# free slot, so their TTFT includes a whole generation. llama-server closes the TCP connection after every streamed
+# response without sending `Connection: close` (it advertises `Keep-Alive: timeout=5, max=100`), so bench chat opens
+# one connection per request (for every server alike); a stream that still fails is counted as failed and leaves the
+# medians, bench chat then exits 1, and so does this script (the numbers are still written).
 # Everything goes to $BENCH_OUT (default .build/bench/llama-<UTC time>): command.txt, version.txt, models.json,
 # server.log, targets.json, chat.json (+ chat.stderr), memory.txt, summary.txt.
 # Environment: PORT (8089), LLAMA_SERVER (the binary; default .runtime/llama.cpp/<LLAMA_SDIST_VERSION>/bin/llama-server,
@@ -107,6 +106,9 @@ if os.path.getsize(f"{out}/chat.json"):
           f"(completion tokens {single['completion_tokens']}, TTFT p50 {single['ttft_ms']['p50']:.1f} ms)")
     print(f"~250-token prompt TTFT: p50 {s['ttft']['ttft_ms']['p50']:.1f} ms (prompt tokens {s['ttft']['prompt_tokens']})")
     for level in s["concurrent"]:
+        if "aggregate_tokens_per_second" not in level:
+            print(f"{level['concurrency']} streams: every round had a failed stream ({level.get('failed')} failed)")
+            continue
         print(f"{level['concurrency']} streams: aggregate median {level['aggregate_tokens_per_second']['median']:.1f} "
               f"tok/s {[round(v, 1) for v in level['aggregate_tokens_per_second']['values']]}, per-stream decode "
               f"median {level['stream_decode_tokens_per_second']['median']:.1f} tok/s, "

@@ -97,6 +97,10 @@ struct BenchChatCommand: AsyncParsableCommand {
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: (concurrency.max() ?? 1) + 2)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(timeout))
+        // One connection per request, whatever the server: llama.cpp's server closes the connection after a streamed
+        // response while advertising keep-alive, so a pooled connection could fail its next request. A loopback
+        // connect costs the same on every server measured.
+        configuration.maximumUsesPerConnection = 1
         let (results, memory) = try await HTTPClient.withHTTPClient(configuration: configuration) { http in
             let sampler = BenchMemorySampler(
                 source: serverPID.map { .process($0) } ?? .health(http, baseURL: baseURL))
