@@ -7,12 +7,13 @@ too old for discovery, still serving."""
 import json
 import math
 import os
+import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import CHAT_MODEL, EMBEDDING_MODEL, ROOT, Server
+from conftest import BINARY, CHAT_MODEL, EMBEDDING_MODEL, ROOT, Server
 
 OPENVINO_ORT = os.path.join(ROOT, ".runtime", "openvino", "libonnxruntime.so")
 TEXTS = [
@@ -161,3 +162,47 @@ def test_an_onnx_runtime_too_old_for_discovery_still_serves_and_says_why():
         assert headers["X-Execution-Provider"] == "CPUExecutionProvider"
     finally:
         assert server.stop() == 0
+
+
+def test_a_selection_policy_places_the_graph_and_says_where():
+    # prefer_npu on a machine without an NPU: ONNX Runtime falls back to the CPU, and /v1/models says so, with the
+    # nodes each provider got, for both kinds of model (the decode engine and the embedding session).
+    server = Server("--provider-policy", "prefer_npu")
+    try:
+        status, headers, body = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "placed"})
+        assert status == 200, body
+        assert headers["X-Execution-Provider"] == "CPUExecutionProvider"
+        status, headers, body = post(server, "/v1/chat/completions", {
+            "model": CHAT_MODEL, "max_tokens": 4, "temperature": 0,
+            "messages": [{"role": "user", "content": "Say hello."}]})
+        assert status == 200, body
+        models = listed(server)
+        for name in (EMBEDDING_MODEL, CHAT_MODEL):
+            model = models[name]
+            assert model["provider"] == "CPUExecutionProvider"
+            assert model["provider_policy"] == "prefer_npu"
+            note = model["provider_policy_note"]
+            assert "no NPU device" in note and "nodes on CPUExecutionProvider" in note, note
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_selection_policy_on_an_onnx_runtime_too_old_falls_back_to_the_list():
+    old = os.path.join(ROOT, ".runtime", "ort-old", "libonnxruntime.so")
+    server = Server("--provider-policy", "prefer_gpu", "--providers", "cpu", env={"AIGW_ORT_LIBRARY": old})
+    try:
+        status, headers, body = post(server, "/v1/embeddings", {"model": EMBEDDING_MODEL, "input": "old but fine"})
+        assert status == 200, body
+        model = listed(server)[EMBEDDING_MODEL]
+        assert model["provider"] == "CPUExecutionProvider" and model["provider_policy"] == "prefer_gpu"
+        note = model["provider_policy_note"]
+        assert "1.24" in note and "1.20.1" in note and "ordered list" in note, note
+    finally:
+        assert server.stop() == 0
+
+
+def test_an_unknown_policy_is_refused_at_start():
+    result = subprocess.run([BINARY, "serve", "--provider-policy", "fastest", "--port", "1"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode != 0
+    assert "provider_policy" in result.stderr + result.stdout and "prefer_npu" in result.stderr + result.stdout

@@ -21,6 +21,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Options per execution provider for every model (a model's `ai-gateway.yaml` may override single keys), e.g.
     /// `[.openvino: ["device_type": "NPU"]]`.
     public var providerOptions: [ExecutionProviderKind: [String: String]] = [:]
+    /// ONNX Runtime's selection policy, tried before `providers` for the sessions the gateway creates (embeddings and
+    /// the decode engine); nil: the ordered list alone.
+    public var providerPolicy: ProviderPolicy?
     /// Plugin execution-provider libraries to register with ONNX Runtime at start (name, path), e.g. the
     /// `onnxruntime-qnn` wheel's; they then take part in device discovery.
     public var executionProviderLibraries: [ProviderLibrary] = []

@@ -30,6 +30,9 @@ public enum ConfigurationLoader {
             help: "path of libonnxruntime-genai.so (.runtime/lib/libonnxruntime-genai.so)"),
         Key(file: "providers", environment: "AIGW_PROVIDERS", flag: "--providers",
             help: "execution-provider preference, comma separated (qnn,dml,cuda,openvino,coreml,cpu)"),
+        Key(file: "provider_policy", environment: "AIGW_PROVIDER_POLICY", flag: "--provider-policy",
+            help: "ONNX Runtime's selection policy instead of the list: prefer_npu, prefer_gpu, prefer_cpu, "
+                + "max_performance, max_efficiency, min_overall_power (none)"),
         Key(file: "provider_options", environment: "AIGW_PROVIDER_OPTIONS", flag: "--provider-option",
             help: "options per provider, PROVIDER.KEY=VALUE separated by ';' (flag repeatable; none)"),
         Key(file: "execution_provider_libraries", environment: "AIGW_EXECUTION_PROVIDER_LIBRARIES",
@@ -212,6 +215,17 @@ public enum ConfigurationLoader {
         case "genai_library": configuration.genAILibrary = path()
         case "providers": configuration.providers = try providers(value, source: source)
         case "provider_options": configuration.providerOptions = try providerOptions(value, source: source)
+        case "provider_policy":
+            let name = value.trimmingCharacters(in: .whitespaces).lowercased()
+            if name.isEmpty || name == "none" {
+                configuration.providerPolicy = nil
+            } else if let policy = ProviderPolicy(rawValue: name) {
+                configuration.providerPolicy = policy
+            } else {
+                throw ConfigurationError(
+                    "\(source): 'provider_policy' must be one of "
+                        + ProviderPolicy.allCases.map(\.rawValue).joined(separator: ", ") + " (or none), got '\(value)'")
+            }
         case "execution_provider_libraries":
             configuration.executionProviderLibraries = try list().map { item in
                 let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -93,6 +93,8 @@ struct ModelRoutes: Sendable {
         object.engineReason = status.loaded?.engineNote
         object.kvCacheRows = status.loaded?.kvCacheRows
         object.kvCacheRowTokens = status.loaded?.kvCacheRowTokens
+        object.providerPolicy = status.provider?.policy?.rawValue
+        object.providerPolicyNote = status.provider?.policyNote
         object.residentBytes = status.residentBytes
         object.keepAlive = status.keepAlive.reportedSeconds
         object.expiresAt = status.expiresAt.map { Int($0.timeIntervalSince1970.rounded(.up)) }

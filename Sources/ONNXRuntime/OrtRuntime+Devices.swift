@@ -42,9 +42,12 @@ extension OrtRuntime {
             : "device discovery needs ONNX Runtime \(Self.deviceAPIVersion) or later; this is \(version)"
     }
 
-    /// A function of the table at `slot`, past the declared struct; nil when this library is too old for it.
-    private func slot<T>(_ index: Int32, as type: T.Type) -> T? {
-        guard hasDeviceAPI else { return nil }
+    /// A function of the table at `slot`, past the declared struct; nil when this library is older than
+    /// 1.`minimumMinor` (by default the device API's release).
+    fileprivate func slot<T>(_ index: Int32, as type: T.Type, minimumMinor: Int32 = AIGW_ORT_DEVICE_API_MINOR) -> T? {
+        guard Self.isAtLeast(version, major: 1, minor: Int(max(minimumMinor, AIGW_ORT_DEVICE_API_MINOR))) else {
+            return nil
+        }
         let offset = Int(index) * MemoryLayout<UnsafeRawPointer>.stride
         guard let pointer = table.load(fromByteOffset: offset, as: UnsafeRawPointer?.self) else { return nil }
         return unsafeBitCast(pointer, to: type)
@@ -114,5 +117,55 @@ extension OrtRuntime {
                                + "or later; this is \(version)")
         }
         try check(register(environment, name, path))
+    }
+}
+
+extension OrtRuntime {
+    /// Whether this library can apply a selection policy and tell which provider each node went to (1.24+).
+    public var hasSelectionPolicy: Bool {
+        Self.isAtLeast(version, major: 1, minor: Int(AIGW_ORT_ASSIGNMENT_API_MINOR))
+    }
+
+    /// A slot of the 1.24 additions; nil when this library is older.
+    private func assignmentSlot<T>(_ index: Int32, as type: T.Type) -> T? {
+        slot(index, as: type, minimumMinor: AIGW_ORT_ASSIGNMENT_API_MINOR)
+    }
+
+    /// Sets `policy` on session options and asks the session to record where each node runs.
+    func applyPolicy(_ policy: ProviderPolicy, to options: OpaquePointer) throws {
+        guard let set = assignmentSlot(AIGW_ORT_SLOT_SET_EP_SELECTION_POLICY, as: AIGWOrtSetEpSelectionPolicyFn.self)
+        else {
+            throw OrtError(.invalidArgument, "provider_policy needs ONNX Runtime \(ProviderPolicy.minimumVersion) or "
+                               + "later; this is \(version)")
+        }
+        try check(api.AddSessionConfigEntry(options, "session.record_ep_graph_assignment_info", "1"))
+        try check(set(options, policy.onnxRuntimeValue))
+    }
+
+    /// How many nodes of `session` each execution provider runs (needs the record entry set by `applyPolicy`).
+    func nodesPerProvider(_ session: OpaquePointer) throws -> [String: Int] {
+        guard let info = assignmentSlot(AIGW_ORT_SLOT_SESSION_GET_EP_GRAPH_ASSIGNMENT_INFO,
+                                        as: AIGWOrtGetEpGraphAssignmentInfoFn.self),
+              let epName = assignmentSlot(AIGW_ORT_SLOT_EP_ASSIGNED_SUBGRAPH_GET_EP_NAME,
+                                          as: AIGWOrtEpAssignedSubgraphGetEpNameFn.self),
+              let nodes = assignmentSlot(AIGW_ORT_SLOT_EP_ASSIGNED_SUBGRAPH_GET_NODES,
+                                         as: AIGWOrtEpAssignedSubgraphGetNodesFn.self)
+        else { return [:] }
+        var subgraphs: UnsafePointer<OpaquePointer?>?
+        var count = 0
+        try check(info(session, &subgraphs, &count))
+        guard let subgraphs else { return [:] }
+        var counts: [String: Int] = [:]
+        for index in 0..<count {
+            guard let subgraph = subgraphs[index] else { continue }
+            var name: UnsafePointer<CChar>?
+            try check(epName(subgraph, &name))
+            var nodeArray: UnsafePointer<OpaquePointer?>?
+            var nodeCount = 0
+            try check(nodes(subgraph, &nodeArray, &nodeCount))
+            let provider = name.map { String(cString: $0) } ?? ""
+            counts[provider, default: 0] += nodeCount
+        }
+        return counts
     }
 }

@@ -24,7 +24,46 @@ public final class OrtSession: @unchecked Sendable {
 
     /// Creates a session on the first provider of `configuration.providers` that is in this ONNX Runtime build
     /// and accepts the model. Throws `OrtError(.noProvider)` listing every reason when none does.
+    ///
+    /// With a selection policy, ONNX Runtime picks the provider first; the provider running most of the graph's
+    /// nodes (as the session records them) is reported as chosen, with the policy's note. When the policy cannot be
+    /// applied (ONNX Runtime before 1.24, or a provider this server does not know), the ordered list serves and the
+    /// note says why.
     public convenience init(runtime: OrtRuntime, modelPath: String, configuration: SessionConfiguration) throws {
+        var policyNote: String?
+        if let policy = configuration.policy {
+            do {
+                let options = try SessionOptions(runtime: runtime, configuration: configuration)
+                try runtime.applyPolicy(policy, to: options.handle)
+                let handle = try Self.createSession(runtime: runtime, modelPath: modelPath, options: options)
+                let nodes: [String: Int]
+                do {
+                    nodes = try runtime.nodesPerProvider(handle)
+                } catch {
+                    runtime.api.ReleaseSession(handle)
+                    throw error
+                }
+                let ranked = nodes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                if let top = ranked.first, let kind = ExecutionProviderKind(name: top.key) {
+                    let placement = ranked.map { "\($0.value) nodes on \($0.key)" }.joined(separator: ", ")
+                    let devices = (try? runtime.epDevices()) ?? []
+                    let types = Set(devices.map(\.type))
+                    let wanted = policy.preferredDeviceType
+                    let found = types.contains(wanted)
+                        ? "a \(wanted) device is among ONNX Runtime's devices"
+                        : "no \(wanted) device among ONNX Runtime's devices (\(types.sorted().joined(separator: ", ")))"
+                    try self.init(runtime: runtime, modelPath: modelPath, handle: handle,
+                                  selection: ProviderSelection(chosen: kind, skipped: [], policy: policy,
+                                                               policyNote: "\(found); \(placement)"))
+                    return
+                }
+                runtime.api.ReleaseSession(handle)
+                policyNote = "ONNX Runtime placed the graph on \(ranked.first?.key ?? "no provider"), which this server "
+                    + "does not know; the ordered list serves"
+            } catch let error as OrtError {
+                policyNote = "\(error.message); the ordered list serves"
+            }
+        }
         let available = Set(try runtime.availableProviders())
         var skipped: [ProviderSelection.Skip] = []
         for provider in configuration.providers {
@@ -37,7 +76,8 @@ public final class OrtSession: @unchecked Sendable {
                 try options.appendProvider(provider, options: configuration.providerOptions[provider] ?? [:])
                 let handle = try Self.createSession(runtime: runtime, modelPath: modelPath, options: options)
                 try self.init(runtime: runtime, modelPath: modelPath, handle: handle,
-                              selection: ProviderSelection(chosen: provider, skipped: skipped))
+                              selection: ProviderSelection(chosen: provider, skipped: skipped,
+                                                           policy: configuration.policy, policyNote: policyNote))
                 return
             } catch let error as OrtError {
                 skipped.append(.init(provider: provider, reason: error.message))

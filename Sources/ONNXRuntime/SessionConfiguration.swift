@@ -10,15 +10,18 @@ public struct SessionConfiguration: Sendable, Equatable {
     public var providers: [ExecutionProviderKind] = ExecutionProviderKind.defaultPreference
     /// Options passed to a provider when it is appended (e.g. `["device_id": "1"]` for cuda).
     public var providerOptions: [ExecutionProviderKind: [String: String]] = [:]
+    /// ONNX Runtime's selection policy, tried before the ordered list (which then serves when the policy cannot).
+    public var policy: ProviderPolicy?
 
     public init(intraOpThreads: Int = 0, interOpThreads: Int = 0, graphOptimization: GraphOptimizationLevel = .all,
                 providers: [ExecutionProviderKind] = ExecutionProviderKind.defaultPreference,
-                providerOptions: [ExecutionProviderKind: [String: String]] = [:]) {
+                providerOptions: [ExecutionProviderKind: [String: String]] = [:], policy: ProviderPolicy? = nil) {
         self.intraOpThreads = intraOpThreads
         self.interOpThreads = interOpThreads
         self.graphOptimization = graphOptimization
         self.providers = providers
         self.providerOptions = providerOptions
+        self.policy = policy
     }
 }
 
@@ -38,16 +41,24 @@ public struct ProviderSelection: Sendable, Equatable, CustomStringConvertible {
 
     public let chosen: ExecutionProviderKind
     public let skipped: [Skip]
+    /// The selection policy asked for, if any.
+    public let policy: ProviderPolicy?
+    /// What became of the policy: the device type it looked for and the nodes each provider got, or why the ordered
+    /// list served instead.
+    public let policyNote: String?
 
-    public init(chosen: ExecutionProviderKind, skipped: [Skip]) {
+    public init(chosen: ExecutionProviderKind, skipped: [Skip], policy: ProviderPolicy? = nil, policyNote: String? = nil) {
         self.chosen = chosen
         self.skipped = skipped
+        self.policy = policy
+        self.policyNote = policyNote
     }
 
     /// e.g. `CPUExecutionProvider (skipped cuda: not in this ONNX Runtime build; qnn: ...)`.
     public var description: String {
-        guard !skipped.isEmpty else { return chosen.onnxRuntimeName }
-        let reasons = skipped.map { "\($0.provider.rawValue): \($0.reason)" }.joined(separator: "; ")
-        return "\(chosen.onnxRuntimeName) (skipped \(reasons))"
+        var notes = skipped.map { "\($0.provider.rawValue): \($0.reason)" }
+        if let policy { notes.insert("policy \(policy.rawValue): \(policyNote ?? "")", at: 0) }
+        guard !notes.isEmpty else { return chosen.onnxRuntimeName }
+        return "\(chosen.onnxRuntimeName) (\(skipped.isEmpty ? "" : "skipped ")\(notes.joined(separator: "; ")))"
     }
 }

@@ -36,6 +36,9 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var engineReason: String?
     /// Extension (loaded chat models on the decode engine): requests decoded at once, and tokens each may hold.
     public var kvCacheRows: Int?
+    /// Extension: ONNX Runtime's selection policy asked for (`provider_policy`), and what became of it.
+    public var providerPolicy: String?
+    public var providerPolicyNote: String?
     public var kvCacheRowTokens: Int?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
@@ -63,6 +66,8 @@ public struct ModelObject: Codable, Sendable, Equatable {
         case engineReason = "engine_reason"
         case kvCacheRows = "kv_cache_rows"
         case kvCacheRowTokens = "kv_cache_row_tokens"
+        case providerPolicy = "provider_policy"
+        case providerPolicyNote = "provider_policy_note"
     }
 }
 

@@ -32,6 +32,10 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Execution providers in order of preference, e.g. cuda,cpu.")
     var providers: String?
 
+    @Option(name: .customLong("provider-policy"),
+            help: "ONNX Runtime's selection policy instead of the provider list, e.g. prefer_npu (1.24+).")
+    var providerPolicy: String?
+
     @Option(name: .customLong("provider-option"),
             help: "An execution-provider option, PROVIDER.KEY=VALUE, e.g. openvino.device_type=NPU (repeatable).")
     var providerOptions: [String] = []
@@ -136,6 +140,7 @@ struct ConfigOptions: ParsableArguments {
         flags["genai_library"] = genaiLibrary
         flags["providers"] = providers
         flags["provider_options"] = providerOptions.isEmpty ? nil : providerOptions.joined(separator: ";")
+        flags["provider_policy"] = providerPolicy
         flags["execution_provider_libraries"] = executionProviderLibraries.isEmpty
             ? nil : executionProviderLibraries.joined(separator: ",")
         flags["max_body_bytes"] = maxBodyBytes.map(String.init)

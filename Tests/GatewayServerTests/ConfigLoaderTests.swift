@@ -28,6 +28,7 @@ struct ConfigLoaderTests {
         "provider_options": Sample(value: "openvino.device_type=NPU; cuda.device_id=1;openvino.precision=FP16") {
             $0.providerOptions == [.openvino: ["device_type": "NPU", "precision": "FP16"], .cuda: ["device_id": "1"]]
         },
+        "provider_policy": Sample(value: "Prefer_NPU") { $0.providerPolicy == .preferNPU },
         "execution_provider_libraries": Sample(value: "qnn=/opt/qnn/libonnxruntime_providers_qnn.so, x = /y.so") {
             $0.executionProviderLibraries == [ProviderLibrary(name: "qnn", path: "/opt/qnn/libonnxruntime_providers_qnn.so"),
                                               ProviderLibrary(name: "x", path: "/y.so")]
@@ -91,6 +92,7 @@ struct ConfigLoaderTests {
         #expect(configuration.onnxRuntimeLibrary == nil)
         #expect(configuration.genAILibrary == nil)
         #expect(configuration.providers == [.qnn, .dml, .cuda, .openvino, .coreml, .cpu])
+        #expect(configuration.providerPolicy == nil)
         #expect(configuration.maxBodyBytes == 16 * 1024 * 1024)
         #expect(configuration.intraOpThreads == 0)
         #expect(configuration.graphOptimization == .all)
@@ -248,7 +250,7 @@ struct ConfigLoaderTests {
         ("embedding_batch_wait_ms", "soon"), ("embedding_batch_wait_ms", "-1"), ("embedding_truncate", "maybe"),
         ("execution_provider_libraries", "qnn"), ("execution_provider_libraries", "=/x.so"),
         ("execution_provider_libraries", "qnn="), ("provider_options", "openvino"), ("provider_options", "tpu.x=1"), ("provider_options", "cuda.=1"),
-        ("provider_options", "cuda.device_id="), ("provider_options", "cpu.threads=2"), ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
+        ("provider_options", "cuda.device_id="), ("provider_policy", "fastest"), ("provider_options", "cpu.threads=2"), ("preload", "../etc"), ("memory_budget", "0"), ("memory_budget", "120%"), ("memory_budget", "lots"),
         ("memory_budget", "1e400"), ("memory_budget", "-5GiB"), ("keep_alive", "forever"), ("keep_alive", "5 parsecs"),
         ("keep_alive", "1e300"), ("keep_alive", "nan"), ("host", ""), ("log_format", "xml"), ("log_bodies", "sometimes"),
         ("max_queued_embedding_inputs", "0"), ("stream_buffer_events", "0"), ("max_inputs_per_request", "0"),

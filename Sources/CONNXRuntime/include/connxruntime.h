@@ -367,6 +367,26 @@ typedef struct OrtKeyValuePairs OrtKeyValuePairs;
 #define AIGW_ORT_SLOT_EP_DEVICE_EP_VENDOR 313
 #define AIGW_ORT_SLOT_EP_DEVICE_EP_METADATA 314
 #define AIGW_ORT_SLOT_EP_DEVICE_DEVICE 316
+// The selection policy (1.22): OrtExecutionProviderDevicePolicy 1 PREFER_CPU, 2 PREFER_NPU, 3 PREFER_GPU,
+// 4 MAX_PERFORMANCE, 5 MAX_EFFICIENCY, 6 MIN_OVERALL_POWER.
+#define AIGW_ORT_SLOT_SET_EP_SELECTION_POLICY 305
+// Which provider each node was assigned to (1.24; needs the session config entry
+// `session.record_ep_graph_assignment_info` = "1"). Slots checked by calling them on 1.24.1 and 1.32.0.
+#define AIGW_ORT_ASSIGNMENT_API_MINOR 24
+#define AIGW_ORT_SLOT_SESSION_GET_EP_GRAPH_ASSIGNMENT_INFO 407
+#define AIGW_ORT_SLOT_EP_ASSIGNED_SUBGRAPH_GET_EP_NAME 408
+#define AIGW_ORT_SLOT_EP_ASSIGNED_SUBGRAPH_GET_NODES 409
+typedef struct OrtEpAssignedSubgraph OrtEpAssignedSubgraph;
+typedef struct OrtEpAssignedNode OrtEpAssignedNode;
+typedef OrtStatus *_Nullable (*AIGWOrtSetEpSelectionPolicyFn)(OrtSessionOptions *_Nonnull options, int32_t policy);
+typedef OrtStatus *_Nullable (*AIGWOrtGetEpGraphAssignmentInfoFn)(
+    const OrtSession *_Nonnull session,
+    const OrtEpAssignedSubgraph *_Nullable const *_Nullable *_Nonnull subgraphs, size_t *_Nonnull count);
+typedef OrtStatus *_Nullable (*AIGWOrtEpAssignedSubgraphGetEpNameFn)(const OrtEpAssignedSubgraph *_Nonnull subgraph,
+                                                                     const char *_Nullable *_Nonnull name);
+typedef OrtStatus *_Nullable (*AIGWOrtEpAssignedSubgraphGetNodesFn)(
+    const OrtEpAssignedSubgraph *_Nonnull subgraph, const OrtEpAssignedNode *_Nullable const *_Nullable *_Nonnull nodes,
+    size_t *_Nonnull count);
 
 typedef void (*AIGWOrtGetKeyValuePairsFn)(const OrtKeyValuePairs *_Nonnull pairs,
                                           const char *_Nullable const *_Nullable *_Nonnull keys,

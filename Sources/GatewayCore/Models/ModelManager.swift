@@ -476,7 +476,11 @@ public final class ModelManager: Sendable {
             }
         }
         let chosen = candidates.first { $0.genAIName == model.providerSelection.chosen } ?? .cpu
-        let selection = ProviderSelection(chosen: chosen, skipped: skipped)
+        let selection = ProviderSelection(
+            chosen: chosen, skipped: skipped, policy: configuration.providerPolicy,
+            policyNote: configuration.providerPolicy.map { _ in
+                "onnxruntime-genai serves this model and takes the ordered provider list only"
+            })
         let planner = WavePlanner(maxBatch: configuration.maxBatchSize,
                                   maxWaves: configuration.maxParallelGenerations,
                                   maxQueued: configuration.maxQueuedGenerations,
@@ -492,7 +496,8 @@ public final class ModelManager: Sendable {
     {
         SessionConfiguration(intraOpThreads: threads, graphOptimization: configuration.graphOptimization,
                              providers: entry.settings.providers ?? configuration.providers,
-                             providerOptions: providerOptions(entry, configuration))
+                             providerOptions: providerOptions(entry, configuration),
+                             policy: configuration.providerPolicy)
     }
 
     /// The options each provider gets for `entry`: the server's `provider_options`, with the model's own
