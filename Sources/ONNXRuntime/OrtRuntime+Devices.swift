@@ -108,6 +108,42 @@ extension OrtRuntime {
         }
     }
 
+    /// Appends the provider ONNX Runtime names `provider` to `options` for every device it reported for it (a plugin
+    /// provider, which `SessionOptionsAppendExecutionProvider` does not know by name), with `options`' keys and
+    /// values. Throws "not in this ONNX Runtime build" when no device was reported for it.
+    func appendPluginProvider(_ provider: String, to sessionOptions: OpaquePointer, keys: [String], values: [String])
+        throws
+    {
+        guard let getDevices = slot(AIGW_ORT_SLOT_GET_EP_DEVICES, as: AIGWOrtGetEpDevicesFn.self),
+              let epName = slot(AIGW_ORT_SLOT_EP_DEVICE_EP_NAME, as: AIGWOrtEpDeviceStringFn.self),
+              let append = slot(AIGW_ORT_SLOT_APPEND_EXECUTION_PROVIDER_V2, as: AIGWOrtAppendExecutionProviderV2Fn.self)
+        else {
+            throw OrtError(.invalidArgument, deviceAPIUnavailableReason ?? "plugin providers are unavailable")
+        }
+        var list: UnsafePointer<OpaquePointer?>?
+        var count = 0
+        try check(getDevices(environment, &list, &count))
+        let devices: [OpaquePointer] = (0..<count).compactMap { index in
+            guard let device = list?[index], let name = epName(device), String(cString: name) == provider else {
+                return nil
+            }
+            return device
+        }
+        guard !devices.isEmpty else {
+            // The same words as for a runtime without plugins: nothing registered offers this provider.
+            throw OrtError(.invalidArgument, "not in this ONNX Runtime build")
+        }
+        try withCStrings(keys) { keyPointers in
+            try withCStrings(values) { valuePointers in
+                try devices.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    try check(append(sessionOptions, environment, base, devices.count, keyPointers, valuePointers,
+                                     keys.count))
+                }
+            }
+        }
+    }
+
     /// Registers a plugin execution-provider library under `name`; its providers then take part in discovery.
     /// Throws with ONNX Runtime's reason (a file that is not an EP library, a missing file) or when this ONNX
     /// Runtime is too old.

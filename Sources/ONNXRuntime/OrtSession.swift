@@ -67,13 +67,22 @@ public final class OrtSession: @unchecked Sendable {
         let available = Set(try runtime.availableProviders())
         var skipped: [ProviderSelection.Skip] = []
         for provider in configuration.providers {
-            guard available.contains(provider.onnxRuntimeName) else {
+            let builtIn = available.contains(provider.onnxRuntimeName)
+            guard builtIn || runtime.hasDeviceAPI else {
                 skipped.append(.init(provider: provider, reason: "not in this ONNX Runtime build"))
                 continue
             }
             do {
                 let options = try SessionOptions(runtime: runtime, configuration: configuration)
-                try options.appendProvider(provider, options: configuration.providerOptions[provider] ?? [:])
+                let providerOptions = configuration.providerOptions[provider] ?? [:]
+                if builtIn {
+                    try options.appendProvider(provider, options: providerOptions)
+                } else {
+                    // A plugin provider (a registered library) joins by its devices.
+                    let keys = providerOptions.keys.sorted()
+                    try runtime.appendPluginProvider(provider.onnxRuntimeName, to: options.handle, keys: keys,
+                                                     values: keys.map { providerOptions[$0] ?? "" })
+                }
                 let handle = try Self.createSession(runtime: runtime, modelPath: modelPath, options: options)
                 try self.init(runtime: runtime, modelPath: modelPath, handle: handle,
                               selection: ProviderSelection(chosen: provider, skipped: skipped,

@@ -58,3 +58,40 @@ struct ProviderFallbackTests {
         #expect(ExecutionProviderKind(name: "tpu") == nil)
     }
 }
+
+/// ONNX Runtime 1.22+'s device-based calls on the real runtime: a provider appended by its devices (how plugin
+/// providers join a session) and the selection policy with the placement the session records.
+@Suite("Providers by device and by policy on the real runtime")
+struct ProviderDeviceTests {
+    let model = TestPaths.datasets.appendingPathComponent("mul_1.onnx").path
+
+    @Test("a provider appended by its reported devices serves the session; one without devices is refused")
+    func appendByDevices() throws {
+        let runtime = try TestPaths.runtime()
+        let options = try SessionOptions(runtime: runtime, configuration: SessionConfiguration())
+        // The CPU provider is the one every build reports a device for; plugin providers go the same way.
+        try runtime.appendPluginProvider("CPUExecutionProvider", to: options.handle, keys: [], values: [])
+        var session: OpaquePointer?
+        try runtime.check(runtime.api.CreateSession(runtime.environment, model, options.handle, &session))
+        #expect(session != nil)
+        runtime.api.ReleaseSession(session)
+        let other = try SessionOptions(runtime: runtime, configuration: SessionConfiguration())
+        #expect(throws: OrtError.self) {
+            try runtime.appendPluginProvider("QNNExecutionProvider", to: other.handle, keys: [], values: [])
+        }
+    }
+
+    @Test("a policy's session reports the provider that runs the nodes and why")
+    func policy() throws {
+        var configuration = SessionConfiguration(providers: [.cpu])
+        configuration.policy = .preferGPU
+        let session = try OrtSession(runtime: try TestPaths.runtime(), modelPath: model, configuration: configuration)
+        #expect(session.providerSelection.chosen == .cpu)
+        #expect(session.providerSelection.policy == .preferGPU)
+        let note = try #require(session.providerSelection.policyNote)
+        #expect(note.contains("no GPU device among ONNX Runtime's devices (CPU)"), "\(note)")
+        #expect(note.contains("1 nodes on CPUExecutionProvider"), "\(note)")
+        #expect(try session.run(["X": Tensor(float: [1, 2, 3, 4, 5, 6], shape: [3, 2])])["Y"]?.floats
+            == [1, 4, 9, 16, 25, 36])
+    }
+}

@@ -370,6 +370,12 @@ typedef struct OrtKeyValuePairs OrtKeyValuePairs;
 // The selection policy (1.22): OrtExecutionProviderDevicePolicy 1 PREFER_CPU, 2 PREFER_NPU, 3 PREFER_GPU,
 // 4 MAX_PERFORMANCE, 5 MAX_EFFICIENCY, 6 MIN_OVERALL_POWER.
 #define AIGW_ORT_SLOT_SET_EP_SELECTION_POLICY 305
+// Appends a provider for chosen devices (1.22): how plugin providers join a session (checked by calling it).
+#define AIGW_ORT_SLOT_APPEND_EXECUTION_PROVIDER_V2 304
+typedef OrtStatus *_Nullable (*AIGWOrtAppendExecutionProviderV2Fn)(
+    OrtSessionOptions *_Nonnull options, OrtEnv *_Nonnull env, const OrtEpDevice *_Nonnull const *_Nonnull devices,
+    size_t deviceCount, const char *_Nullable const *_Nullable keys, const char *_Nullable const *_Nullable values,
+    size_t optionCount);
 // Which provider each node was assigned to (1.24; needs the session config entry
 // `session.record_ep_graph_assignment_info` = "1"). Slots checked by calling them on 1.24.1 and 1.32.0.
 #define AIGW_ORT_ASSIGNMENT_API_MINOR 24
