@@ -31,9 +31,7 @@ final class ToolCallStream: @unchecked Sendable {
             return (events, release(index, events), nil)
         case .finished(let reason, _):
             let events = parsers[index].finish()
-            let released = release(index, events)
-            let finish: FinishReason = parsers[index].hasCalls && reason == .stop ? .toolCalls : reason
-            return (events, released, finish)
+            return (events, release(index, events), parsers[index].finishReason(for: reason))
         }
     }
 
@@ -54,7 +52,7 @@ final class ToolCallStream: @unchecked Sendable {
         var parser = ToolCallParser(format: tools.format, allowsText: tools.choice == .auto, idPrefix: idPrefix)
         _ = parser.feed(text)
         _ = parser.finish()
-        return (parser.text, parser.calls, parser.hasCalls && reason == .stop ? .toolCalls : reason)
+        return (parser.text, parser.calls, parser.finishReason(for: reason))
     }
 
     /// The chat chunks for one engine event of choice `index`.

@@ -207,6 +207,20 @@ func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: Sour
         #expect(again.reused == 100)
     }
 
+    @Test("a row holding a long history is not given up for compactness while a cheap row is free")
+    func keepsLongHistories() throws {
+        var cache = PrefixCache(rows: 4)
+        let busy = try acquire(&cache, [1, 2, 3])
+        // Row next to the busy one holds another conversation's 200 tokens; the far row is empty.
+        let history = try acquire(&cache, [7, 7, 7])
+        cache.update(row: history.row, tokens: [Int32](repeating: 7, count: 200))
+        cache.release(row: history.row)
+        let fresh = try acquire(&cache, [9, 9, 9])
+        #expect(fresh.row != history.row, "the 200-token history stays for its conversation")
+        #expect(cache.rows[history.row].tokens.count == 200)
+        _ = busy
+    }
+
     @Test("among rows with nothing in common, the least recently used is taken")
     func leastRecentlyUsed() throws {
         var cache = PrefixCache(rows: 2)

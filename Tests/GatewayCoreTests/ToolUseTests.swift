@@ -40,13 +40,15 @@ struct ToolUseTests {
             ]),
             PromptMessage(role: .tool, content: "18C", toolCallID: "call_1"),
             PromptMessage(role: .tool, content: "24C", toolCallID: "call_2"),
+            PromptMessage(role: .user, content: "And in short?"),
             PromptMessage(role: .assistant, content: "Paris 18C, Rome 24C."),
         ]
         let plain = ToolUse.render(messages, format: .toolCallTags, systemBlock: nil)
         #expect(plain.map(\.role) == [.user, .assistant, .user, .assistant])
         #expect(plain[1].content == "<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}\n"
             + "</tool_call>\n<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Rome\"}}\n</tool_call>")
-        #expect(plain[2].content == "<tool_response>\n18C\n</tool_response>\n<tool_response>\n24C\n</tool_response>")
+        #expect(plain[2].content == "<tool_response>\n18C\n</tool_response>\n<tool_response>\n24C\n</tool_response>"
+            + "\nAnd in short?", "text after results joins their turn: roles keep alternating")
         #expect(plain.allSatisfy { $0.toolCalls.isEmpty && $0.toolCallID == nil })
     }
 
@@ -84,6 +86,11 @@ struct ToolUseTests {
         #expect((object["$defs"] as? [String: Any])?["P"] != nil)
         let arguments = try #require((object["properties"] as? [String: Any])?["arguments"] as? [String: Any])
         #expect(arguments["$defs"] == nil)
+        // A schema without a type still makes the arguments an object.
+        let untyped = try #require(try JSONSerialization.jsonObject(
+            with: Data(ToolUse.callSchema(ToolDefinition(name: "g", parameters: "{}")).utf8)) as? [String: Any])
+        #expect(((untyped["properties"] as? [String: Any])?["arguments"] as? [String: Any])?["type"] as? String
+            == "object")
     }
 
     @Test("auto's text rule matches exactly the texts that do not begin with the open tag")
@@ -154,7 +161,15 @@ struct ToolUseTests {
         #expect(broken.calls.isEmpty && broken.text == "<tool_call>\n{\"nom\":1}")
         var beforeName = ToolCallParser(format: .toolCallTags, allowsText: false)
         _ = beforeName.feed("<tool_call>\n{\"name\":\"get_")
-        #expect(beforeName.finish() == [.text("<tool_call>\n{\"name\":\"get_")])
+        #expect(beforeName.finish() == [], "no markup becomes text")
+        #expect(beforeName.endedInsideCall && beforeName.finishReason(for: .stop) == .stop)
+        // A stop string inside the arguments leaves the call incomplete: the reason stays the engine's.
+        #expect(cut.endedInsideCall && cut.finishReason(for: .stop) == .stop)
+        var whole = ToolCallParser(format: .toolCallTags, allowsText: false)
+        _ = whole.feed(ToolUseTests.twoCalls)
+        _ = whole.finish()
+        #expect(!whole.endedInsideCall && whole.finishReason(for: .stop) == .toolCalls)
+        #expect(whole.finishReason(for: .length) == .length)
     }
 }
 

@@ -26,6 +26,10 @@ struct ChatToolsTests {
         let named = try decode(ChatCompletionRequest.self, Body.chat(
             #""tools":[\#(Self.weather),\#(Self.time)]"#, #""tool_choice":{"type":"function","function":{"name":"get_time"}}"#))
         #expect(named.tools?.choice == .function("get_time"))
+        // A stop string outside the markup is fine; inside it only with calls off.
+        _ = try decode(ChatCompletionRequest.self, Body.chat(#""tools":[\#(Self.weather)]"#, #""stop":["END"]"#))
+        _ = try decode(ChatCompletionRequest.self, Body.chat(#""tools":[\#(Self.weather)]"#, #""tool_choice":"none""#,
+                                                             #""stop":["\n"]"#))
         let none = try decode(ChatCompletionRequest.self, Body.chat(#""tools":[\#(Self.weather)]"#, #""tool_choice":"none""#))
         #expect(none.tools?.choice == ToolChoice.none && none.grammar == nil)
         // With calls off, a response format may be asked for beside the tools.
@@ -92,6 +96,10 @@ struct ChatToolsTests {
                 "parallel_tool_calls", "invalid_type"),
         Refusal(Body.chat(#""tools":[{"type":"function","function":{"name":"f"}}]"#,
                           #""response_format":{"type":"json_object"}"#), "response_format", "invalid_value"),
+        Refusal(Body.chat(#""tools":[{"type":"function","function":{"name":"f"}}]"#, #""stop":["\n"]"#), "stop",
+                "invalid_value"),
+        Refusal(Body.chat(#""tools":[{"type":"function","function":{"name":"f"}}]"#, #""stop":"tool_call""#), "stop",
+                "invalid_value"),
     ])
     func refused(_ refusal: Refusal) {
         expectRefused(ChatCompletionRequest.self, refusal)

@@ -50,6 +50,15 @@ public struct ToolCallParser: Sendable {
     /// Whether the output so far holds at least one call.
     public var hasCalls: Bool { !calls.isEmpty }
 
+    /// Whether the output ended (`finish`) in the middle of a call: cut by `max_tokens` or by a stop string.
+    public private(set) var endedInsideCall = false
+
+    /// How a generation that ended with `reason` is reported: `toolCalls` when it ended normally after complete
+    /// calls; a call cut short keeps the engine's reason.
+    public func finishReason(for reason: FinishReason) -> FinishReason {
+        hasCalls && !endedInsideCall && reason == .stop ? .toolCalls : reason
+    }
+
     /// The events for the next piece of output.
     public mutating func feed(_ piece: String) -> [Event] {
         var events: [Event] = []
@@ -66,10 +75,12 @@ public struct ToolCallParser: Sendable {
         switch state {
         case .deciding(let held):
             if !held.isEmpty { emitText(held, into: &events) }
-        case .head(let held):
-            // Cut short before the name was complete: what there was is text.
-            if !held.isEmpty { emitText(format.open + held, into: &events) }
-        case .text, .opening, .arguments, .closing:
+        case .head, .arguments, .closing:
+            // Cut short inside a call (before its name was complete the call is dropped: no markup becomes text).
+            endedInsideCall = true
+        case .opening(let held):
+            endedInsideCall = !held.isEmpty
+        case .text:
             break
         }
         state = .text

@@ -143,6 +143,14 @@ public struct ToolUse: Sendable, Equatable {
     /// Whether the output is read for calls (tools given, and a choice other than `none`).
     public var parsesCalls: Bool { !tools.isEmpty && choice != .none }
 
+    /// The first stop string that would match inside the call markup (`"\n"` in `<tool_call>\n`), which would end every
+    /// call before it began; nil when none does or calls are off.
+    public func stopInsideMarkup(_ stops: [String]) -> String? {
+        guard parsesCalls else { return nil }
+        let markup = [format.open, format.close, format.separator]
+        return stops.first { stop in !stop.isEmpty && markup.contains { $0.contains(stop) } }
+    }
+
     /// The functions the model may call under the choice.
     var callable: [ToolDefinition] {
         switch choice {
@@ -179,6 +187,10 @@ public struct ToolUse: Sendable, Equatable {
                 }
                 lastWasResults = true
                 continue
+            case .user where lastWasResults && !out.isEmpty:
+                // Text after function results joins their turn: templates that insist on alternating roles refuse two
+                // user turns in a row.
+                out[out.count - 1].content += format.separator + message.content
             case .assistant where !message.toolCalls.isEmpty:
                 let calls = message.toolCalls.map(format.render).joined(separator: format.separator)
                 let content = message.content.isEmpty ? calls : message.content + "\n" + calls
@@ -260,6 +272,8 @@ public struct ToolUse: Sendable, Equatable {
             }
         }
         parameters.removeValue(forKey: "x-guidance")
+        // OpenAI's and Anthropic's clients read the arguments as an object: a schema without a type still gets one.
+        if parameters["type"] == nil { parameters["type"] = "object" }
         let data = (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
         return #"{"type":"object","properties":{"name":{"const":"# + ToolCallFormat.jsonString(tool.name)
             + #"},"arguments":"# + String(decoding: data, as: UTF8.self)

@@ -23,24 +23,28 @@ public struct PrefixCache: Sendable, Equatable {
     /// first new token, and a single token runs through the graph's one-token path, whose results differ slightly
     /// from a prompt chunk's, so a cached run would not give exactly the cold run's output.
     ///
-    /// Among the free rows that reuse nearly the most (within `compactnessMargin` tokens), the one that keeps the
-    /// rows in use closest together wins, then the longer reuse, then the least recently used: every decode step
-    /// runs the whole range between the lowest and the highest row in use, so four requests spread over eight rows
-    /// would cost an eight-row step.
+    /// Among the free rows that reuse nearly the most (within `compactnessMargin` tokens), a row that gives up at
+    /// most `compactnessMargin` cached tokens (empty, or nearly all reused) is taken before one holding a longer
+    /// history, which another conversation may come back for; among the cheap ones the one that keeps the rows in
+    /// use closest together wins (every decode step runs the whole range between the lowest and the highest row in
+    /// use, so four requests spread over eight rows would cost an eight-row step), then the longer reuse, then the
+    /// least recently used; among the others, the longer reuse, then the least recently used.
     public mutating func acquire(prompt: [Int32]) -> (row: Int, reused: Int)? {
         let busy = rows.indices.filter { rows[$0].inUse }
-        var candidates: [(row: Int, reused: Int, span: Int, lastUsed: UInt64)] = []
+        var candidates: [(row: Int, reused: Int, span: Int, cheap: Bool, lastUsed: UInt64)] = []
         for (index, row) in rows.enumerated() where !row.inUse {
             let common = Self.commonPrefix(row.tokens, prompt)
             let reused = min(common, max(0, prompt.count - 2))
             let low = min(busy.first ?? index, index)
             let high = max(busy.last ?? index, index)
-            candidates.append((index, reused, high - low + 1, row.lastUsed))
+            let cheap = row.tokens.count - reused <= Self.compactnessMargin
+            candidates.append((index, reused, high - low + 1, cheap, row.lastUsed))
         }
         guard let most = candidates.map(\.reused).max() else { return nil }
         let near = candidates.filter { $0.reused + Self.compactnessMargin >= most }
         let chosen = near.min { a, b in
-            if a.span != b.span { return a.span < b.span }
+            if a.cheap != b.cheap { return a.cheap }
+            if a.cheap, a.span != b.span { return a.span < b.span }
             if a.reused != b.reused { return a.reused > b.reused }
             return a.lastUsed < b.lastUsed
         }
