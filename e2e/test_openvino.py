@@ -206,3 +206,18 @@ def test_an_unknown_policy_is_refused_at_start():
                             text=True, timeout=60)
     assert result.returncode != 0
     assert "provider_policy" in result.stderr + result.stdout and "prefer_npu" in result.stderr + result.stdout
+
+
+def test_chat_needs_no_onnxruntime_genai_when_the_decode_engine_serves():
+    # onnxruntime-genai is only the decode engine's fallback: without it the default chat model still serves.
+    server = Server(env={"AIGW_GENAI_LIBRARY": os.path.join(ROOT, ".runtime", "no-such-genai.so")})
+    try:
+        status, headers, body = post(server, "/v1/chat/completions", {
+            "model": CHAT_MODEL, "max_tokens": 4, "temperature": 0,
+            "messages": [{"role": "user", "content": "Say hello."}]})
+        assert status == 200, body
+        assert listed(server)[CHAT_MODEL]["engine"] == "ai-gateway"
+        report = health(server)
+        assert report["genai"]["available"] is False and report["genai"]["error"], report["genai"]
+    finally:
+        assert server.stop() == 0

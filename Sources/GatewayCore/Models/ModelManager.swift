@@ -201,9 +201,11 @@ public final class ModelManager: Sendable {
         case .embedding? where runtime.onnxRuntime == nil:
             throw ServingError(.runtimeUnavailable,
                                "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason")")
-        case .chat? where runtime.genAI == nil:
+        case .chat? where runtime.onnxRuntime == nil && runtime.genAI == nil:
+            // The decode engine needs ONNX Runtime; onnxruntime-genai is only its fallback.
             throw ServingError(.runtimeUnavailable,
-                               "onnxruntime-genai is unavailable: \(runtime.genAIStatus.error ?? "unknown reason")")
+                               "ONNX Runtime is unavailable: \(runtime.onnxRuntimeStatus.error ?? "unknown reason"); "
+                                   + "so is onnxruntime-genai: \(runtime.genAIStatus.error ?? "unknown reason")")
         default: break
         }
         let id = entry.id
