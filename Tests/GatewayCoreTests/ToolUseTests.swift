@@ -61,20 +61,22 @@ struct ToolUseTests {
         }
         #expect(required.hasPrefix("start: calls\n"))
         #expect(required.contains(#"calls: call ("\n" call)*"#))
-        #expect(required.contains("call: call_0 | call_1"))
+        #expect(required.contains(#"call: "<tool_call>\n" after_open"#))
+        #expect(required.contains(#"after_open: body_0 "\n</tool_call>" | body_1 "\n</tool_call>""#))
         #expect(required.contains(#"body_0: %json {"type":"object","properties":{"name":{"const":"get_weather"},"#))
         guard case .lark(let auto)? = ToolUse(tools: [Self.weather], choice: .auto, parallel: false).grammar() else {
             Issue.record("no Lark grammar")
             return
         }
-        #expect(auto.hasPrefix("start: calls | TEXT\n"))
-        #expect(auto.contains("calls: call\n"))
+        #expect(auto.hasPrefix("start: TEXT | pre after_open\n"), "one call at most: no `more`")
+        #expect(auto.contains(#"pre[lazy]: /(?s:.*)<tool_call>\n/"#))
+        #expect(auto.contains("TEXT: /(?s:.*)/ & ~/(?s:.*<tool_call>.*)/"))
         guard case .lark(let named)? = ToolUse(tools: [Self.weather, Self.time], choice: .function("get_time")).grammar()
         else {
             Issue.record("no Lark grammar")
             return
         }
-        #expect(named.contains("call: call_0\n") && named.contains(#"{"const":"get_time"}"#))
+        #expect(named.contains(#"after_open: body_0 "\n</tool_call>"\#n"#) && named.contains(#"{"const":"get_time"}"#))
         #expect(!named.contains("get_weather"))
     }
 
@@ -91,20 +93,6 @@ struct ToolUseTests {
             with: Data(ToolUse.callSchema(ToolDefinition(name: "g", parameters: "{}")).utf8)) as? [String: Any])
         #expect(((untyped["properties"] as? [String: Any])?["arguments"] as? [String: Any])?["type"] as? String
             == "object")
-    }
-
-    @Test("auto's text rule matches exactly the texts that do not begin with the open tag")
-    func notStartingWith() throws {
-        let pattern = try NSRegularExpression(pattern: "^" + ToolUse.notStartingWith("<tool_call>") + "$")
-        func matches(_ text: String) -> Bool {
-            pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-        }
-        for text in ["", "Hello", "<", "<tool_cal", "<b>bold</b>", "\n<tool_call>", "<tool_calls>?", "<toolbox>\nx"] {
-            #expect(matches(text), "\(text.debugDescription) is text")
-        }
-        for text in ["<tool_call>", "<tool_call>\n{}", "<tool_call>>"] {
-            #expect(!matches(text), "\(text.debugDescription) begins with the tag")
-        }
     }
 
     static let twoCalls = "<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Zürich \\\"Nord\\\"\",\"n\":[1,{\"a\":\"}\"}]}}\n"
@@ -134,6 +122,24 @@ struct ToolUseTests {
         #expect(id == pieces.calls[0].id)
         let fragments = events.compactMap { if case .arguments(0, let text) = $0 { text } else { nil } }
         #expect(fragments.joined() == pieces.calls[0].arguments && fragments.count > 1)
+    }
+
+    @Test("under auto, text before the first call is content and the calls after it are parsed")
+    func parserTextThenCalls() {
+        let output = "Let me check <that>.\n" + Self.twoCalls
+        var whole = ToolCallParser(format: .toolCallTags, allowsText: true)
+        _ = whole.feed(output)
+        _ = whole.finish()
+        #expect(whole.text == "Let me check <that>.\n")
+        #expect(whole.calls.map(\.name) == ["get_weather", "get_time"])
+        var pieces = ToolCallParser(format: .toolCallTags, allowsText: true)
+        var events: [ToolCallParser.Event] = []
+        for character in output { events += pieces.feed(String(character)) }
+        events += pieces.finish()
+        let text = events.compactMap { if case .text(let piece) = $0 { piece } else { nil } }.joined()
+        #expect(text == "Let me check <that>.\n", "no markup leaks as text")
+        #expect(pieces.calls.map(\.arguments) == whole.calls.map(\.arguments))
+        #expect(pieces.finishReason(for: .stop) == .toolCalls)
     }
 
     @Test("under auto, text that could become a tag is held back, then released as text")
@@ -239,5 +245,29 @@ struct ToolUseTests {
             }
             if case .function(let name) = choice { #expect(call.name == name) }
         }
+    }
+
+    @Test("the auto grammar, compiled by llguidance on the model's vocabulary: text, text then calls, no bare tags")
+    func autoGrammar() async throws {
+        let folder = DecoderModelTests.folder
+        let tokenizer = try OrtxTokenizer(library: try OrtxLibrary.load(), directory: folder.path)
+        let grammars = GrammarSource(tokenizer: tokenizer, vocabularySize: 49152, eosTokenIDs: [2])
+        let grammar = try #require(ToolUse(tools: [ToolUseTests.weather], choice: .auto).grammar())
+        func accepts(_ text: String) async throws -> (consumed: Bool, accepting: Bool) {
+            let constraint = try await grammars.constraint(for: grammar)
+            for token in try tokenizer.encode(text) {
+                do { try constraint.commit(token) } catch { return (false, false) }
+            }
+            return (true, constraint.isAccepting)
+        }
+        let call = "<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}\n</tool_call>"
+        #expect(try await accepts("Plain text, no call.") == (true, true))
+        #expect(try await accepts(call) == (true, true))
+        #expect(try await accepts("Let me check.\n" + call) == (true, true))
+        #expect(try await accepts("Let me check.\n" + call + "\n" + call) == (true, true))
+        #expect(try await accepts("Let me check.\n<tool_call>\n{\"nom\":1}").consumed == false,
+                "after a tag only a valid call may follow")
+        #expect(try await accepts("A <tool_call> tag in text").accepting == false,
+                "a tag inside text must be followed by a call")
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// (`<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`), emitting each call as soon as its name is known and
 /// its arguments as they arrive, so a streamed response never shows the call markup as text.
 ///
-/// Under `auto` the output is text unless it begins with the open tag (the grammar allows nothing else); text that
-/// could still become the tag is held back until it is decided. Output that breaks the format (only possible
-/// without the grammar) is given back as text from the point where it broke.
+/// Under `auto` the output is text, then maybe calls from the first open tag on (the grammar allows nothing else);
+/// text that could still become the tag is held back until it is decided. Output that breaks the format (only
+/// possible without the grammar) is given back as text from the point where it broke.
 public struct ToolCallParser: Sendable {
     public enum Event: Sendable, Equatable {
         case text(String)
@@ -17,9 +17,8 @@ public struct ToolCallParser: Sendable {
     }
 
     private enum State: Sendable {
-        /// Text that may still be the start of a call.
-        case deciding(String)
-        case text
+        /// Text, with what was held back because it may be the start of the open tag.
+        case text(String)
         /// Before a call's open tag (or between calls): what has arrived of it.
         case opening(String)
         /// After the open tag, before the arguments' value: what has arrived of `{"name":"…","arguments":`.
@@ -44,7 +43,7 @@ public struct ToolCallParser: Sendable {
     public init(format: ToolCallFormat, allowsText: Bool, idPrefix: String = "call_") {
         self.format = format
         self.idPrefix = idPrefix
-        state = allowsText ? .deciding("") : .opening("")
+        state = allowsText ? .text("") : .opening("")
     }
 
     /// Whether the output so far holds at least one call.
@@ -73,38 +72,33 @@ public struct ToolCallParser: Sendable {
     public mutating func finish() -> [Event] {
         var events: [Event] = []
         switch state {
-        case .deciding(let held):
+        case .text(let held):
             if !held.isEmpty { emitText(held, into: &events) }
         case .head, .arguments, .closing:
             // Cut short inside a call (before its name was complete the call is dropped: no markup becomes text).
             endedInsideCall = true
         case .opening(let held):
             endedInsideCall = !held.isEmpty
-        case .text:
-            break
         }
-        state = .text
+        state = .text("")
         return Self.coalesce(events)
     }
 
     /// Consumes part of `input` and returns the rest.
     private mutating func step(_ input: Substring, events: inout [Event]) -> Substring {
         switch state {
-        case .text:
-            emitText(String(input), into: &events)
-            return ""
-        case .deciding(let held):
+        case .text(let held):
             let candidate = held + input
-            if candidate.hasPrefix(format.open) {
+            if let tag = candidate.range(of: format.open) {
+                emitText(String(candidate[..<tag.lowerBound]), into: &events)
                 state = .head("")
-                return Substring(candidate.dropFirst(format.open.count))
+                return candidate[tag.upperBound...]
             }
-            if format.open.hasPrefix(candidate) {
-                state = .deciding(candidate)
-                return ""
-            }
-            state = .text
-            emitText(candidate, into: &events)
+            // Hold back the longest end of the text that could begin the tag.
+            var keep = min(format.open.count - 1, candidate.count)
+            while keep > 0, !format.open.hasPrefix(String(candidate.suffix(keep))) { keep -= 1 }
+            emitText(String(candidate.dropLast(keep)), into: &events)
+            state = .text(String(candidate.suffix(keep)))
             return ""
         case .opening(let held):
             var candidate = held + input
@@ -120,7 +114,7 @@ public struct ToolCallParser: Sendable {
                 state = .opening(candidate)
                 return ""
             }
-            state = .text
+            state = .text("")
             emitText(candidate, into: &events)
             return ""
         case .head(let held):
@@ -130,7 +124,7 @@ public struct ToolCallParser: Sendable {
                 state = .head(candidate)
                 return ""
             case .broken:
-                state = .text
+                state = .text("")
                 emitText(format.open + candidate, into: &events)
                 return ""
             case .complete(let name, let consumed):
@@ -170,7 +164,7 @@ public struct ToolCallParser: Sendable {
                 state = .closing(candidate)
                 return ""
             }
-            state = .text
+            state = .text("")
             emitText(trimmed, into: &events)
             return ""
         }

@@ -235,26 +235,29 @@ public struct ToolUse: Sendable, Equatable {
 
     /// The grammar the output must follow, nil under `none` (or with no tools). Each call is the format's open
     /// tag, a compact JSON object `{"name": <one of the callable names>, "arguments": <valid for its schema>}` and
-    /// the close tag; `auto` also allows any text that does not begin with the open tag.
+    /// the close tag. Under `auto` the output is text with no call tag in it, or text (maybe none) up to the first
+    /// open tag (a lazy lexeme, so it ends at that tag) and then calls.
     public func grammar() -> OutputGrammar? {
         let functions = callable
         guard parsesCalls, !functions.isEmpty else { return nil }
         var rules: [String] = []
-        let opening = Self.larkLiteral(format.open)
-        let closing = Self.larkLiteral(format.close)
+        let separator = Self.larkLiteral(format.separator)
         switch choice {
-        case .auto: rules.append("start: calls | TEXT")
-        default: rules.append("start: calls")
+        case .auto:
+            rules.append("start: TEXT | pre after_open" + (parallel ? " more" : ""))
+            if parallel { rules.append("more: (\(separator) call)*") }
+            rules.append("pre[lazy]: /(?s:.*)" + Self.escapeRegex(format.open) + "/")
+            let tag = format.open.trimmingCharacters(in: .whitespacesAndNewlines)
+            rules.append("TEXT: /(?s:.*)/ & ~/(?s:.*" + Self.escapeRegex(tag) + ".*)/")
+        default:
+            rules.append("start: calls")
+            rules.append(parallel ? "calls: call (\(separator) call)*" : "calls: call")
         }
-        rules.append(parallel ? "calls: call (\(Self.larkLiteral(format.separator)) call)*" : "calls: call")
-        rules.append("call: " + functions.indices.map { "call_\($0)" }.joined(separator: " | "))
+        rules.append("call: \(Self.larkLiteral(format.open)) after_open")
+        let closing = Self.larkLiteral(format.close)
+        rules.append("after_open: " + functions.indices.map { "body_\($0) \(closing)" }.joined(separator: " | "))
         for (index, function) in functions.enumerated() {
-            rules.append("call_\(index): \(opening) body_\(index) \(closing)")
             rules.append("body_\(index): %json " + Self.callSchema(function))
-        }
-        if choice == .auto {
-            rules.append("TEXT: /" + Self.notStartingWith(format.open.trimmingCharacters(in: .whitespacesAndNewlines))
-                + "/")
         }
         return .lark(rules.joined(separator: "\n"))
     }
@@ -281,22 +284,14 @@ public struct ToolUse: Sendable, Equatable {
             + #","x-guidance":{"whitespace_flexible":false}}"#
     }
 
-    /// A regular expression (in llguidance's Lark) matching every text that does not begin with `prefix`: the
-    /// empty text, every proper prefix of it, and every text that leaves it at some character.
-    static func notStartingWith(_ prefix: String) -> String {
-        let characters = Array(prefix)
-        var alternatives = [""]
-        for index in characters.indices {
-            let head = characters[..<index].map { escapeRegex(String($0)) }.joined()
-            if index > 0 { alternatives.append(head) }
-            alternatives.append(head + "[^" + escapeRegex(String(characters[index])) + "].*")
-        }
-        return "(?s:" + alternatives.joined(separator: "|") + ")"
-    }
-
-    private static func escapeRegex(_ text: String) -> String {
+    /// `text` as literal characters of a regular expression (newlines as `\n`).
+    static func escapeRegex(_ text: String) -> String {
         var out = ""
         for character in text {
+            if character == "\n" {
+                out += "\\n"
+                continue
+            }
             if "\\.^$|?*+()[]{}/-".contains(character) { out.append("\\") }
             out.append(character)
         }
