@@ -28,7 +28,7 @@ enum ResponsesStream {
             defer { settings.onFinish?() }
             let items = GenerationRunner.merge(
                 [stream], limit: settings.bufferLimit,
-                tickEvery: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil))
+                tickEvery: settings.tickInterval)
             func send(_ bytes: [UInt8]) async throws {
                 guard !bytes.isEmpty else { return }
                 do {
@@ -48,10 +48,7 @@ enum ResponsesStream {
                 for try await item in items {
                     switch item {
                     case .tick:
-                        if let deadline = settings.deadline, ContinuousClock.now >= deadline {
-                            throw ServingError(.timedOut, "The request took longer than the server's limit")
-                        }
-                        if let keepAlive = settings.keepAlive, ContinuousClock.now - lastWrite >= keepAlive {
+                        if try settings.keepAliveDue(lastWrite: lastWrite) {
                             try await send(SSEFrame.keepAlive)
                             lastWrite = .now
                         }

@@ -26,6 +26,19 @@ enum SSEStream {
         var done: [UInt8]? = SSEFrame.done
         /// The frame for an error after the stream has begun: OpenAI's error envelope unless set.
         var errorFrame: (@Sendable (any Error, Logger) -> [UInt8])?
+
+        /// How often the writer wakes without an event: the keep-alive interval, else every second to watch the
+        /// deadline, else never.
+        var tickInterval: Duration? { keepAlive ?? (deadline != nil ? .seconds(1) : nil) }
+
+        /// At a tick: throws a timeout past the deadline; else whether an idle stream is due a keep-alive comment.
+        func keepAliveDue(lastWrite: ContinuousClock.Instant) throws -> Bool {
+            if let deadline, ContinuousClock.now >= deadline {
+                throw ServingError(.timedOut, "The request took longer than the server's limit")
+            }
+            guard let keepAlive else { return false }
+            return ContinuousClock.now - lastWrite >= keepAlive
+        }
     }
 
     static func response(
@@ -45,7 +58,7 @@ enum SSEStream {
             defer { settings.onFinish?() }
             let items = GenerationRunner.merge(
                 streams, limit: settings.bufferLimit,
-                tickEvery: settings.keepAlive ?? (settings.deadline != nil ? .seconds(1) : nil))
+                tickEvery: settings.tickInterval)
             func send(_ bytes: [UInt8]) async throws {
                 do {
                     try await writer.write(ByteBuffer(bytes: bytes))
@@ -66,10 +79,7 @@ enum SSEStream {
                 for try await item in items {
                     switch item {
                     case .tick:
-                        if let deadline = settings.deadline, ContinuousClock.now >= deadline {
-                            throw ServingError(.timedOut, "The request took longer than the server's limit")
-                        }
-                        if let keepAlive = settings.keepAlive, ContinuousClock.now - lastWrite >= keepAlive {
+                        if try settings.keepAliveDue(lastWrite: lastWrite) {
                             try await send(SSEFrame.keepAlive)
                             lastWrite = .now
                         }
