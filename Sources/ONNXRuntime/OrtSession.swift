@@ -35,6 +35,7 @@ public final class OrtSession: @unchecked Sendable {
             do {
                 let options = try SessionOptions(runtime: runtime, configuration: configuration)
                 try runtime.applyPolicy(policy, to: options.handle)
+                try options.addPolicyProviderOptions(configuration.providerOptions)
                 let handle = try Self.createSession(runtime: runtime, modelPath: modelPath, options: options)
                 let nodes: [String: Int]
                 do {

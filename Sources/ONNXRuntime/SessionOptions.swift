@@ -54,6 +54,23 @@ final class SessionOptions {
         }
     }
 
+    /// Under a selection policy no provider is appended, so each provider's options go where ONNX Runtime's
+    /// providers read them when the policy creates them: session config entries `ep.<provider name, lowercased>.<key>`.
+    func addPolicyProviderOptions(_ providerOptions: [ExecutionProviderKind: [String: String]]) throws {
+        for (key, value) in Self.policyConfigEntries(providerOptions) {
+            try runtime.check(runtime.api.AddSessionConfigEntry(handle, key, value))
+        }
+    }
+
+    /// The session config entries that carry `providerOptions` to the providers a policy creates, sorted by key.
+    static func policyConfigEntries(_ providerOptions: [ExecutionProviderKind: [String: String]])
+        -> [(key: String, value: String)]
+    {
+        providerOptions.flatMap { provider, options in
+            options.map { (key: "ep.\(provider.onnxRuntimeName.lowercased()).\($0.key)", value: $0.value) }
+        }.sorted { $0.key < $1.key }
+    }
+
     /// CUDA and TensorRT take their options through a V2 options object.
     private func appendV2(_ provider: ExecutionProviderKind, keys: [String], values: [String]) throws {
         let api = runtime.api

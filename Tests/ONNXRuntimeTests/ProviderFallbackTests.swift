@@ -94,4 +94,17 @@ struct ProviderDeviceTests {
         #expect(try session.run(["X": Tensor(float: [1, 2, 3, 4, 5, 6], shape: [3, 2])])["Y"]?.floats
             == [1, 4, 9, 16, 25, 36])
     }
+
+    @Test("under a policy, provider options become the session entries the providers it creates read")
+    func policyProviderOptions() throws {
+        let entries = SessionOptions.policyConfigEntries([.cuda: ["device_id": "1"], .openvino: ["device_type": "NPU"]])
+        #expect(entries.map(\.key) == ["ep.cudaexecutionprovider.device_id", "ep.openvinoexecutionprovider.device_type"])
+        #expect(entries.map(\.value) == ["1", "NPU"])
+        var configuration = SessionConfiguration(providers: [.cpu], providerOptions: [.cuda: ["device_id": "1"]])
+        configuration.policy = .preferCPU
+        let session = try OrtSession(runtime: try TestPaths.runtime(), modelPath: model, configuration: configuration)
+        #expect(session.providerSelection.policy == .preferCPU)
+        let note = try #require(session.providerSelection.policyNote)
+        #expect(note.contains("1 nodes on CPUExecutionProvider") && !note.contains("ordered list"), "\(note)")
+    }
 }
