@@ -53,6 +53,7 @@ enum ResponsesStream {
                             lastWrite = .now
                         }
                     case .event(_, let event):
+                        try settings.checkDeadline()
                         var bytes: [UInt8] = []
                         switch event {
                         case .text(let piece, _):

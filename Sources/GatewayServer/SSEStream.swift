@@ -31,11 +31,17 @@ enum SSEStream {
         /// deadline, else never.
         var tickInterval: Duration? { keepAlive ?? (deadline != nil ? .seconds(1) : nil) }
 
-        /// At a tick: throws a timeout past the deadline; else whether an idle stream is due a keep-alive comment.
-        func keepAliveDue(lastWrite: ContinuousClock.Instant) throws -> Bool {
+        /// Throws a timeout past the deadline. Checked at every event as well as at ticks: the ticker is a task of
+        /// its own, and on a saturated cooperative pool it may lag behind a stream that keeps producing.
+        func checkDeadline() throws {
             if let deadline, ContinuousClock.now >= deadline {
                 throw ServingError(.timedOut, "The request took longer than the server's limit")
             }
+        }
+
+        /// At a tick: throws a timeout past the deadline; else whether an idle stream is due a keep-alive comment.
+        func keepAliveDue(lastWrite: ContinuousClock.Instant) throws -> Bool {
+            try checkDeadline()
             guard let keepAlive else { return false }
             return ContinuousClock.now - lastWrite >= keepAlive
         }
@@ -84,6 +90,7 @@ enum SSEStream {
                             lastWrite = .now
                         }
                     case .event(let index, let generationEvent):
+                        try settings.checkDeadline()
                         switch generationEvent {
                         case .text(let text, _):
                             if index < timers.count { timers[index].text() }
