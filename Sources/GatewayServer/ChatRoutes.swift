@@ -37,7 +37,9 @@ struct ChatRoutes: Sendable {
                                      finishReason: choice.finishReason)
                     }
                     let split = ToolCallStream.split(choice.text, reason: choice.finishReason, tools: tools)
-                    return .init(content: split.text, logprobs: body.logprobs ? choice.logprobs : nil,
+                    let logprobs = split.calls.isEmpty
+                        ? choice.logprobs : ToolCallStream.contentLogprobs(choice.logprobs, content: split.text)
+                    return .init(content: split.text, logprobs: body.logprobs ? logprobs : nil,
                                  finishReason: split.finish, toolCalls: split.calls)
                 },
                 usage: GenerationUsage(promptTokens: prompt.count,

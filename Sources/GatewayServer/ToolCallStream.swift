@@ -45,6 +45,20 @@ final class ToolCallStream: @unchecked Sendable {
         return held[index]
     }
 
+    /// The log-probabilities of a choice's text part when it has calls: the tokens that make up `content` (the
+    /// text before the first call), none of the call markup, as the stream reports them.
+    static func contentLogprobs(_ tokens: [TokenLogprobs], content: String) -> [TokenLogprobs] {
+        var left = content.utf8.count
+        var kept: [TokenLogprobs] = []
+        for token in tokens {
+            let size = token.chosen.bytes.count
+            guard left > 0, size <= left else { break }
+            kept.append(token)
+            left -= size
+        }
+        return kept
+    }
+
     /// A whole output split into text and calls, for a response that is not streamed.
     static func split(_ text: String, reason: FinishReason, tools: ToolUse, idPrefix: String = "call_")
         -> (text: String, calls: [ToolCall], finish: FinishReason)

@@ -340,6 +340,35 @@ struct ChatRouteTests {
         }
     }
 
+    @Test("logprobs with tool calls cover the content only, never the call markup, streamed or not")
+    func toolCallLogprobs() async throws {
+        try await makeApplication().test(.router) { client in
+            var request: [String: Any] = [
+                "model": chatModel, "messages": [["role": "user", "content": "What is the weather in Paris?"]],
+                "temperature": 0, "max_tokens": 60, "logprobs": true, "tool_choice": "required",
+                "parallel_tool_calls": false,
+                "tools": [["type": "function", "function": [
+                    "name": "get_weather",
+                    "parameters": ["type": "object", "properties": ["city": ["type": "string", "maxLength": 12]],
+                                   "required": ["city"], "additionalProperties": false],
+                ]]],
+            ]
+            let response = try await postJSON(client, "/v1/chat/completions", request)
+            #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
+            let choice = try #require((try jsonObject(response.body)["choices"] as? [[String: Any]])?.first)
+            #expect(choice["finish_reason"] as? String == "tool_calls", "\(choice)")
+            let message = try #require(choice["message"] as? [String: Any])
+            #expect((message["tool_calls"] as? [Any])?.count == 1)
+            #expect(message["content"] is NSNull)
+            let logprobs = try #require(choice["logprobs"] as? [String: Any])
+            #expect((logprobs["content"] as? [Any])?.isEmpty == true, "\(logprobs)")
+            request["stream"] = true
+            let stream = String(buffer: try await postJSON(client, "/v1/chat/completions", request).body)
+            #expect(stream.contains("get_weather"))
+            #expect(!stream.contains(#""logprobs":{"#), "\(stream.prefix(600))")
+        }
+    }
+
     @Test("16 concurrent streams on their own connections all complete with the right text")
     func concurrentStreams() async throws {
         try await makeApplication().test(.live) { client in
