@@ -15,7 +15,7 @@ enum ChatTools {
     static func parse(_ reader: CompletionFieldReader, model: String) throws -> ToolUse? {
         let tools = try parseTools(reader.value("tools"), param: "tools")
         let parallel = try reader.optional(Bool.self, "parallel_tool_calls") ?? true
-        let choice = try parseChoice(reader.value("tool_choice"), tools: tools, param: "tool_choice")
+        let choice = try ToolChoiceField.parse(reader.value("tool_choice"), tools: tools, dialect: .chat)
         guard !tools.isEmpty else { return nil }
         return ToolUse(tools: tools, choice: choice, parallel: parallel, format: .forModel(model))
     }
@@ -113,56 +113,5 @@ enum ChatTools {
             throw CompletionFieldReader.wrongType("\(path).parameters", expected: "an object", sent: other.typeName)
         }
         return ToolDefinition(name: name, description: description, parameters: parameters)
-    }
-
-    /// `tool_choice`: a mode string or a named function; the default is `auto` with tools and `none` without.
-    static func parseChoice(_ value: CompletionJSONValue?, tools: [ToolDefinition], param: String) throws
-        -> ToolChoice
-    {
-        let choice: ToolChoice
-        switch value {
-        case nil, .null?:
-            return tools.isEmpty ? .none : .auto
-        case .string("none")?: choice = .none
-        case .string("auto")?: choice = .auto
-        case .string("required")?: choice = .required
-        case .string(let mode)?:
-            throw APIError.invalidRequest(
-                "Invalid value: '\(mode)'. Supported values are: 'none', 'auto' and 'required', or an object naming "
-                    + "a function.",
-                param: param, code: "invalid_value")
-        case .object(let object)?:
-            if let unknown = object.keys.sorted().first(where: { $0 != "type" && $0 != "function" }) {
-                throw APIError.invalidRequest("Unrecognized request argument supplied: \(param).\(unknown)",
-                                              param: "\(param).\(unknown)")
-            }
-            guard object["type"] == .string("function") else {
-                throw APIError.invalidRequest(
-                    "Invalid '\(param).type': only 'function' is supported.", param: "\(param).type",
-                    code: "invalid_value")
-            }
-            guard case .object(let function)? = object["function"], case .string(let name)? = function["name"] else {
-                throw APIError.invalidRequest("Missing required parameter: '\(param).function.name'.",
-                                              param: "\(param).function.name", code: "missing_required_parameter")
-            }
-            if let unknown = function.keys.sorted().first(where: { $0 != "name" }) {
-                throw APIError.invalidRequest("Unrecognized request argument supplied: \(param).function.\(unknown)",
-                                              param: "\(param).function.\(unknown)")
-            }
-            choice = .function(name)
-        case let other?:
-            throw CompletionFieldReader.wrongType(param, expected: "a string or an object", sent: other.typeName)
-        }
-        if tools.isEmpty, choice != .none {
-            throw APIError.invalidRequest(
-                "Invalid value for '\(param)': '\(param)' is only allowed when 'tools' are specified.", param: param,
-                code: "invalid_value")
-        }
-        if case .function(let name) = choice, !tools.contains(where: { $0.name == name }) {
-            throw APIError.invalidRequest(
-                "Invalid value for '\(param)': no function named '\(name.prefix(80))' is among the tools.",
-                param: param, code: "invalid_value")
-        }
-        return choice
     }
 }

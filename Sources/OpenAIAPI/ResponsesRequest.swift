@@ -63,7 +63,8 @@ public struct ResponsesRequest: Decodable, Sendable {
         let parsedTools = try ResponsesTools.parseTools(reader.value("tools"))
         functionTools = parsedTools
         parallelToolCalls = try reader.optional(Bool.self, "parallel_tool_calls") ?? true
-        toolChoice = try ResponsesTools.parseChoice(reader.value("tool_choice"), tools: parsedTools.map(\.definition))
+        toolChoice = try ToolChoiceField.parse(reader.value("tool_choice"), tools: parsedTools.map(\.definition),
+                                                dialect: .responses)
         tools = parsedTools.isEmpty ? nil : ToolUse(tools: parsedTools.map(\.definition), choice: toolChoice,
                                                     parallel: parallelToolCalls, format: .forModel(model))
         textFormat = try ResponseTextFormat.parse(reader.value("text"))
