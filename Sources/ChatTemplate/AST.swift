@@ -3,6 +3,7 @@ indirect enum Expr: Sendable {
     case literal(Literal)
     case name(String)
     case list([Expr])
+    case tuple([Expr])
     case dict([(Expr, Expr)])
     case attribute(Expr, String)
     case index(Expr, Expr)

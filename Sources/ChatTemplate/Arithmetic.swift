@@ -18,19 +18,25 @@ enum Arithmetic {
         case ("+", .list(let x), .list(let y)):
             try renderer.checkSize(x.count + y.count)
             return .list(x + y)
+        case ("+", .tuple(let x), .tuple(let y)):
+            try renderer.checkSize(x.count + y.count)
+            return .tuple(x + y)
         case ("*", .string(let s), _), ("*", _, .string(let s)):
             guard let n = (a.integer != nil ? a.integer : b.integer) else { break }
             let (total, overflow) = s.utf8.count.multipliedReportingOverflow(by: max(n, 0))
             if overflow { throw TemplateError("value too large") }
             try renderer.checkSize(total)
             return .string(String(repeating: s, count: max(n, 0)))
-        case ("*", .list(let items), _), ("*", _, .list(let items)):
+        case ("*", .list(let items), _), ("*", _, .list(let items)),
+            ("*", .tuple(let items), _), ("*", _, .tuple(let items)):
             guard let n = (a.integer != nil ? a.integer : b.integer) else { break }
             let (total, overflow) = items.count.multipliedReportingOverflow(by: max(n, 0))
             if overflow { throw TemplateError("value too large") }
             try renderer.checkSize(total)
             var out: [Value] = []
             for _ in 0..<max(n, 0) { out.append(contentsOf: items) }
+            if case .tuple = a { return .tuple(out) }
+            if case .tuple = b { return .tuple(out) }
             return .list(out)
         default:
             break

@@ -20,7 +20,7 @@ extension Renderer {
         case "length", "count":
             switch value {
             case .string(let s): return .int(s.unicodeScalars.count)
-            case .list(let items): return .int(items.count)
+            case .list(let items), .tuple(let items): return .int(items.count)
             case .dict(let d): return .int(d.count)
             case .undefined: return .int(0)
             default: throw TemplateError("object of type '\(value.typeName)' has no len()")
@@ -84,23 +84,26 @@ extension Renderer {
         PythonFormat.str(value)
     }
 
+    /// transformers' `tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)`.
     private func toJSON(_ value: Value, _ args: CallArguments) throws -> Value {
+        let ensureASCII = args.bool(0, "ensure_ascii", default: false)
         var indent: String?
-        switch args.value(0, "indent") {
+        switch args.value(1, "indent") {
         case .int(let n)?: indent = String(repeating: " ", count: max(0, min(n, 64)))
         case .string(let s)?: indent = s
         case .none?, .undefined?, nil: indent = nil
         case let other?: throw TemplateError("indent must be int or str, not \(other.typeName)")
         }
         var separators: (String, String)?
-        if let sep = args.value(1, "separators"), case .list(let parts) = sep {
+        if let sep = args.value(2, "separators"), let parts = sep.sequenceItems {
             guard parts.count == 2, case .string(let a) = parts[0], case .string(let b) = parts[1] else {
                 throw TemplateError("separators must be a pair of strings")
             }
             separators = (a, b)
         }
-        let sortKeys = args.bool(2, "sort_keys", default: false)
-        let dumper = JSONDump(indent: indent, separators: separators, sortKeys: sortKeys, maxBytes: limits.maxCollection)
+        let sortKeys = args.bool(3, "sort_keys", default: false)
+        var dumper = JSONDump(indent: indent, separators: separators, sortKeys: sortKeys, maxBytes: limits.maxCollection)
+        dumper.ensureASCII = ensureASCII
         return .string(try dumper.dump(value))
     }
 

@@ -6,6 +6,8 @@ struct JSONDump {
     var keySeparator: String
     var sortKeys: Bool
     var maxBytes: Int
+    /// Escape every non-ASCII character as `\uXXXX` (surrogate pairs above U+FFFF).
+    var ensureASCII = false
 
     init(indent: String?, separators: (String, String)?, sortKeys: Bool, maxBytes: Int) {
         self.indent = indent
@@ -30,8 +32,8 @@ struct JSONDump {
         case .int(let i): out += String(i)
         case .double(let d):
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else { out += PythonFormat.float(d) }
-        case .string(let s): Self.quote(s, into: &out)
-        case .list(let items):
+        case .string(let s): Self.quote(s, ascii: ensureASCII, into: &out)
+        case .list(let items), .tuple(let items):
             guard !items.isEmpty else {
                 out += "[]"
                 return
@@ -63,7 +65,7 @@ struct JSONDump {
         out += "{"
         for (i, entry) in ordered.enumerated() {
             out += i == 0 ? newline(level + 1) : itemSeparator + newline(level + 1)
-            Self.quote(entry.key, into: &out)
+            Self.quote(entry.key, ascii: ensureASCII, into: &out)
             out += keySeparator
             try write(entry.value, level: level + 1, into: &out)
         }
@@ -77,7 +79,7 @@ struct JSONDump {
 
     /// A JSON string with only `"`, `\`, and control characters escaped
     /// (`ensure_ascii=False`).
-    static func quote(_ s: String, into out: inout String) {
+    static func quote(_ s: String, ascii: Bool, into out: inout String) {
         out += "\""
         for c in s.unicodeScalars {
             switch c {
@@ -89,14 +91,23 @@ struct JSONDump {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if c.value < 0x20 {
-                    let hex = String(c.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if c.value < 0x20 || (ascii && c.value > 0x7E) {
+                    if c.value > 0xFFFF {
+                        let v = c.value - 0x10000
+                        out += hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += hex4(c.value)
+                    }
                 } else {
                     out.unicodeScalars.append(c)
                 }
             }
         }
         out += "\""
+    }
+
+    private static func hex4(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

@@ -30,7 +30,7 @@ enum Methods {
         case .dict(let d):
             if unsafe.contains(name) { throw refused(name, "dict") }
             return try dictMethod(d, name, args)
-        case .list(let items):
+        case .list(let items), .tuple(let items):
             if unsafe.contains(name) { throw refused(name, "list") }
             return try listMethod(items, name, args)
         default:
@@ -62,7 +62,7 @@ enum Methods {
                 throw TemplateError("\(name)() takes at least 1 argument")
             }
             let candidates: [Value]
-            if case .list(let items) = arg { candidates = items } else { candidates = [arg] }
+            candidates = arg.sequenceItems ?? [arg]
             for candidate in candidates {
                 guard case .string(let affix) = candidate else {
                     throw TemplateError("\(name) first arg must be str or a tuple of str")
@@ -116,7 +116,7 @@ enum Methods {
 
     private static func dictMethod(_ d: Dict, _ name: String, _ args: CallArguments) throws -> Value {
         switch name {
-        case "items": return .list(d.entries.map { .list([.string($0.key), $0.value]) })
+        case "items": return .list(d.entries.map { .tuple([.string($0.key), $0.value]) })
         case "keys": return .list(d.keys.map(Value.string))
         case "values": return .list(d.entries.map(\.value))
         case "get":

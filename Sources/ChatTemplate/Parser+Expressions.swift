@@ -56,7 +56,7 @@ extension Parser {
         }
         if items.count == 1, !sawComma, let only = items.first { return only }
         if items.isEmpty { throw fail("expected an expression") }
-        return .list(items)
+        return .tuple(items)
     }
 
     private var isTupleEnd: Bool {
@@ -187,7 +187,7 @@ extension Parser {
         case .int(let value): return .literal(.int(value))
         case .float(let value): return .literal(.double(value))
         case .op("("):
-            if skipOp(")") { return .list([]) }
+            if skipOp(")") { return .tuple([]) }
             let inner = try parseTuple()
             try expectOp(")")
             return inner

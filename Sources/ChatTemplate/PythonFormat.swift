@@ -20,6 +20,8 @@ enum PythonFormat {
         case .double(let d): return float(d)
         case .string(let s): return quote(s)
         case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            return items.count == 1 ? "(" + repr(items[0]) + ",)" : "(" + items.map(repr).joined(separator: ", ") + ")"
         case .dict(let dict):
             return "{" + dict.entries.map { quote($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
         case .namespace(let box):

@@ -22,7 +22,7 @@ extension Renderer {
             return .string(result)
         case "items":
             switch value {
-            case .dict(let d): return .list(d.entries.map { .list([.string($0.key), $0.value]) })
+            case .dict(let d): return .list(d.entries.map { .tuple([.string($0.key), $0.value]) })
             case .undefined: return .list([])
             default: throw TemplateError("Can only get item pairs from a mapping.")
             }
@@ -31,9 +31,9 @@ extension Renderer {
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
             let byValue = (try args.string(1, "by") ?? "key") == "value"
             let reverse = args.bool(2, "reverse", default: false)
-            let pairs = d.entries.map { Value.list([.string($0.key), $0.value]) }
+            let pairs = d.entries.map { Value.tuple([.string($0.key), $0.value]) }
             return .list(try sorted(pairs, reverse: reverse) { pair in
-                guard case .list(let kv) = pair else { return pair }
+                guard case .tuple(let kv) = pair else { return pair }
                 return Self.sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
             })
         case "sort":

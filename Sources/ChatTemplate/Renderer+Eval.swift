@@ -16,6 +16,8 @@ extension Renderer {
             return lookup(name)
         case .list(let items):
             return .list(try items.map(eval))
+        case .tuple(let items):
+            return .tuple(try items.map(eval))
         case .dict(let pairs):
             var dict = Dict()
             for (keyExpr, valueExpr) in pairs {
@@ -122,7 +124,7 @@ extension Renderer {
             return dict[name] ?? .undefined(name)
         case .string:
             if Methods.stringMethods.contains(name) { return .callable(.method(object, name)) }
-        case .list:
+        case .list, .tuple:
             if Methods.listMethods.contains(name) { return .callable(.method(object, name)) }
         case .namespace(let box):
             return box.attributes[name] ?? .undefined(name)
@@ -139,7 +141,7 @@ extension Renderer {
             throw TemplateError("'\(origin ?? "value")' is undefined")
         case (.dict(let dict), .string(let k)):
             if let value = dict[k] { return value }
-        case (.list(let items), _):
+        case (.list(let items), _), (.tuple(let items), _):
             if let i = key.integer, let index = Self.pythonIndex(i, count: items.count) { return items[index] }
         case (.string(let s), _):
             if let i = key.integer {
@@ -171,6 +173,7 @@ extension Renderer {
             count: try collectionCount(object), start: bound(start), stop: bound(stop), step: bound(step))
         switch object {
         case .list(let items): return .list(indices.map { items[$0] })
+        case .tuple(let items): return .tuple(indices.map { items[$0] })
         case .string(let s):
             let scalars = Array(s.unicodeScalars)
             var out = String.UnicodeScalarView()
@@ -183,7 +186,7 @@ extension Renderer {
 
     private func collectionCount(_ object: Value) throws -> Int {
         switch object {
-        case .list(let items): return items.count
+        case .list(let items), .tuple(let items): return items.count
         case .string(let s): return s.unicodeScalars.count
         case .undefined(let origin): throw TemplateError("'\(origin ?? "value")' is undefined")
         default: throw TemplateError("'\(object.typeName)' object is not subscriptable")

@@ -8,7 +8,7 @@
 final class Renderer {
     struct Limits {
         var maxOutputBytes = 8 << 20
-        var maxSteps = 10_000_000
+        var maxSteps = 1_000_000
         var maxDepth = 400
         var maxMacroDepth = 64
         var maxCollection = 1 << 22
@@ -154,7 +154,7 @@ final class Renderer {
     /// The items a `for` loop visits: list items, dict keys, string characters.
     func iterate(_ value: Value) throws -> [Value] {
         switch value {
-        case .list(let items): return items
+        case .list(let items), .tuple(let items): return items
         case .dict(let dict): return dict.keys.map(Value.string)
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []

@@ -6,7 +6,7 @@ extension Value {
         switch (self, other) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
-        case (.list(let a), .list(let b)):
+        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
         case (.dict(let a), .dict(let b)):
             guard a.count == b.count else { return false }
@@ -25,7 +25,7 @@ extension Value {
         case (.string(let a), .string(let b)):
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
         case (.int(let a), .int(let b)): return a < b
-        case (.list(let a), .list(let b)):
+        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
             for (x, y) in zip(a, b) where !x.equals(y) { return x.lessThan(y) }
             return a.count < b.count
         default:
@@ -42,7 +42,7 @@ extension Value {
                 throw TemplateError("'in <string>' requires string as left operand, not \(item.typeName)")
             }
             return needle.isEmpty || s.contains(needle)
-        case .list(let items): return items.contains { $0.equals(item) }
+        case .list(let items), .tuple(let items): return items.contains { $0.equals(item) }
         case .dict(let dict):
             if case .string(let key) = item { return dict[key] != nil }
             return false

@@ -1,6 +1,6 @@
 /// The evaluator's runtime value: the JSON-shaped data of `TemplateValue`
 /// plus what only exists while rendering (namespaces, macros, bound methods).
-/// Lists double as Python tuples (a known simplification: tuples print as lists).
+/// Tuples are kept apart from lists because Python prints them differently.
 enum Value {
     case undefined(String?)
     case none
@@ -9,6 +9,7 @@ enum Value {
     case double(Double)
     case string(String)
     case list([Value])
+    case tuple([Value])
     case dict(Dict)
     case namespace(NamespaceBox)
     case callable(Callable)
@@ -39,7 +40,7 @@ enum Value {
         case .int(let i): return i != 0
         case .double(let d): return d != 0
         case .string(let s): return !s.isEmpty
-        case .list(let items): return !items.isEmpty
+        case .list(let items), .tuple(let items): return !items.isEmpty
         case .dict(let dict): return dict.count > 0
         case .namespace, .callable: return true
         }
@@ -60,6 +61,7 @@ enum Value {
         case .double: return "float"
         case .string: return "str"
         case .list: return "list"
+        case .tuple: return "tuple"
         case .dict: return "dict"
         case .namespace: return "Namespace"
         case .callable: return "function"
@@ -72,6 +74,14 @@ enum Value {
         case .bool(let b): return b ? 1 : 0
         case .int(let i): return Double(i)
         case .double(let d): return d
+        default: return nil
+        }
+    }
+
+    /// The items of a list or tuple.
+    var sequenceItems: [Value]? {
+        switch self {
+        case .list(let items), .tuple(let items): return items
         default: return nil
         }
     }
