@@ -25,6 +25,7 @@ let package = Package(
             dependencies: ["CONNXRuntime"]
         ),
         .target(name: "Tokenizers"),
+        .target(name: "ChatTemplate"),
         .target(
             name: "GatewayCore",
             dependencies: [
@@ -87,6 +88,7 @@ let package = Package(
         ),
         .testTarget(name: "ONNXRuntimeTests", dependencies: ["ONNXRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: [

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The few C library calls the engine needs (no Foundation dependency).
+enum Platform {
+    static func power(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+
+    /// `datetime.now().strftime(format)` in local time, as transformers'
+    /// `strftime_now` global does.
+    static func strftimeNow(_ format: String) -> String {
+        var now = time(nil)
+        var parts = tm()
+        guard localtime_r(&now, &parts) != nil else { return "" }
+        var buffer = [CChar](repeating: 0, count: 512)
+        let written = buffer.withUnsafeMutableBufferPointer { pointer -> Int in
+            guard let base = pointer.baseAddress else { return 0 }
+            return strftime(base, pointer.count, format, &parts)
+        }
+        guard written > 0 else { return "" }
+        return String(decoding: buffer.prefix(written).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,131 @@
+/// Python's text forms of values: `str()` (what `{{ x }}` prints) and
+/// `repr()` (how items inside a printed list or dict appear).
+enum PythonFormat {
+    /// `str(value)`; `Undefined` prints as the empty string, as in jinja2.
+    static func str(_ value: Value) -> String {
+        switch value {
+        case .undefined: return ""
+        case .string(let s): return s
+        default: return repr(value)
+        }
+    }
+
+    /// `repr(value)`.
+    static func repr(_ value: Value) -> String {
+        switch value {
+        case .undefined: return ""
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .double(let d): return float(d)
+        case .string(let s): return quote(s)
+        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            return items.count == 1 ? "(" + repr(items[0]) + ",)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+        case .dict(let dict):
+            return "{" + dict.entries.map { quote($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
+        case .namespace(let box):
+            return "<Namespace " + box.attributes.entries.map { $0.key + "=" + repr($0.value) }.joined(separator: ", ") + ">"
+        case .callable(let callable):
+            switch callable {
+            case .global(let name): return "<function \(name)>"
+            case .macro(let macro, _): return "<Macro '\(macro.name)'>"
+            case .method(_, let name): return "<built-in method \(name)>"
+            }
+        }
+    }
+
+    /// Python's `repr(float)`: shortest round-trip digits, exponent form when
+    /// the decimal exponent is below -4 or above 15.
+    static func float(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+        let (negative, digits, decpt) = shortestDigits(d)
+        let sign = negative ? "-" : ""
+        if decpt <= -4 || decpt > 16 {
+            var mantissa = String(digits.prefix(1))
+            if digits.count > 1 { mantissa += "." + digits.dropFirst() }
+            let exponent = decpt - 1
+            let magnitude = String(abs(exponent))
+            let padded = magnitude.count < 2 ? "0" + magnitude : magnitude
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + padded
+        }
+        if decpt <= 0 {
+            return sign + "0." + String(repeating: "0", count: -decpt) + digits
+        }
+        if decpt >= digits.count {
+            return sign + digits + String(repeating: "0", count: decpt - digits.count) + ".0"
+        }
+        let cut = digits.index(digits.startIndex, offsetBy: decpt)
+        return sign + digits[..<cut] + "." + digits[cut...]
+    }
+
+    /// Splits Swift's shortest round-trip description into significant digits
+    /// and `decpt`, so that |d| = 0.DIGITS × 10^decpt.
+    private static func shortestDigits(_ d: Double) -> (Bool, String, Int) {
+        var text = d.magnitude.description
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let integerPart = parts.first.map(String.init) ?? ""
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        var digits = integerPart + fraction
+        var decpt = integerPart.count + exponent
+        while digits.first == "0" {
+            digits.removeFirst()
+            decpt -= 1
+        }
+        while digits.last == "0" { digits.removeLast() }
+        if digits.isEmpty { digits = "0" }
+        return (d.sign == .minus, digits, decpt)
+    }
+
+    /// Python's `repr(str)`: single quotes unless the text holds a single quote
+    /// and no double quote; escapes backslashes, the quote, and unprintables.
+    static func quote(_ s: String) -> String {
+        let useDouble = s.contains("'") && !s.contains("\"")
+        let q: Character = useDouble ? "\"" : "'"
+        var out = String(q)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if Character(scalar) == q {
+                    out += "\\" + String(q)
+                } else if isPrintable(scalar) {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    out += escapeCode(scalar.value)
+                }
+            }
+        }
+        out.append(q)
+        return out
+    }
+
+    private static func escapeCode(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16)
+        if v <= 0xFF { return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex }
+        if v <= 0xFFFF { return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex }
+        return "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// Python's `str.isprintable` for one character.
+    static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == " " { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned,
+            .lineSeparator, .paragraphSeparator, .spaceSeparator:
+            return false
+        default:
+            return true
+        }
+    }
+}
