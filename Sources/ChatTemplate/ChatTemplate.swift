@@ -20,6 +20,9 @@ public struct ChatTemplate: Sendable {
     public func render(_ context: [(String, TemplateValue)]) throws -> String {
         var variables: [String: Value] = [:]
         for (name, value) in context where value != .undefined {
+            guard value.nests(within: Renderer.maxNesting) else {
+                throw TemplateError("variable '\(name)' is nested too deeply")
+            }
             variables[name] = Value(value)
         }
         return try Renderer(context: variables).render(nodes)

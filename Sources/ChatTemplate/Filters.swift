@@ -157,6 +157,7 @@ extension Renderer {
         switch method {
         case "common":
             if case .int = value, precision >= 0 { return value }
+            if precision > 0 { return .double(Platform.roundDecimal(x, digits: precision)) }
             rounded = scaled.rounded(.toNearestOrEven)
         case "ceil": rounded = scaled.rounded(.up)
         case "floor": rounded = scaled.rounded(.down)

@@ -133,6 +133,7 @@ enum Globals {
                 for (k, v) in initial.entries { dict[k] = v }
             }
             for (k, v) in keyword { dict[k] = v }
+            try renderer.checkNesting(dict.entries.map(\.value))
             if name == "dict" { return .dict(dict) }
             let box = NamespaceBox()
             box.attributes = dict

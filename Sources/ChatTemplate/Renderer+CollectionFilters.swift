@@ -94,6 +94,7 @@ extension Renderer {
                 }
                 rows.append(.list(row))
             }
+            try checkNesting(rows)
             return .list(rows)
         default:
             throw TemplateError("No filter named '\(name)'.")

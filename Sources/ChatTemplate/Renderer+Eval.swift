@@ -15,9 +15,13 @@ extension Renderer {
         case .name(let name):
             return lookup(name)
         case .list(let items):
-            return .list(try items.map(eval))
+            let values = try items.map(eval)
+            try checkNesting(values)
+            return .list(values)
         case .tuple(let items):
-            return .tuple(try items.map(eval))
+            let values = try items.map(eval)
+            try checkNesting(values)
+            return .tuple(values)
         case .dict(let pairs):
             var dict = Dict()
             for (keyExpr, valueExpr) in pairs {
@@ -25,7 +29,9 @@ extension Renderer {
                 guard case .string(let k) = key else {
                     throw TemplateError("only string keys are supported in dict literals")
                 }
-                dict[k] = try eval(valueExpr)
+                let value = try eval(valueExpr)
+                try checkNesting([value])
+                dict[k] = value
             }
             return .dict(dict)
         case .attribute(let base, let name):

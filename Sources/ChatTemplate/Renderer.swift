@@ -138,6 +138,7 @@ final class Renderer {
             guard case .namespace(let box) = lookup(object) else {
                 throw TemplateError("cannot assign attribute on non-namespace object")
             }
+            try checkNesting([value], forbidden: box)
             box.attributes[attribute] = value
         case .tuple(let targets):
             let items = try iterate(value)

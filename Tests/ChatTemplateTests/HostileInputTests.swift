@@ -49,6 +49,15 @@ import Testing
         expectError("{% macro f() %}{{ f() }}{{ f() }}{% endmacro %}{{ f() }}")
     }
 
+    @Test func deeplyNestedValues() throws {
+        let build = "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}"
+        expectError(build + "{{ ns.x }}")
+        expectError(build + "{{ ns.x | tojson }}")
+        expectError(build + "{{ ns.x == ns.x }}")
+        expectError("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}")
+        _ = try? ChatTemplate(build + "{{ ns.x | length }}").render([])
+    }
+
     @Test func integerOverflow() {
         expectError("{{ 9223372036854775807 + 1 }}")
         expectError("{{ 2 ** 64 }}")
