@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [
                 "ONNXRuntime",
                 "Tokenizers",
+                "ChatTemplate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "OpenAIAPI",
-            dependencies: ["GatewayCore"]
+            dependencies: ["GatewayCore", "ChatTemplate"]
         ),
         .target(
             name: "GatewayServer",
@@ -113,7 +114,8 @@ let package = Package(
                 "GatewayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -68,7 +68,9 @@ enum JSONResponse {
     private static func parse<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         try NULCheck.check(data)
         do {
-            let value = try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            if let key = RequestBodyOrder.userInfoKey { decoder.userInfo[key] = data }
+            let value = try decoder.decode(T.self, from: data)
             if let key = DuplicateKeyCheck.firstDuplicate(in: data) {
                 throw APIError.invalidRequest(
                     "The key '\(key)' appears twice in one object of the request body; send each key once",

@@ -448,6 +448,9 @@ public struct AnthropicMessagesRequest: Decodable, Sendable {
             }
         }
         guard !definitions.isEmpty else { return nil }
+        definitions = RequestBodyOrder.ordered(definitions, body: reader.body) {
+            [.key("tools"), .index($0), .key("input_schema")]
+        }
         return ToolUse(tools: definitions, choice: choice, parallel: parallel, format: .forModel(model))
     }
 }

@@ -13,7 +13,9 @@ enum ChatTools {
 
     /// The request's tools; nil when it sent none (and `tool_choice` is absent, null or `none`).
     static func parse(_ reader: CompletionFieldReader, model: String) throws -> ToolUse? {
-        let tools = try parseTools(reader.value("tools"), param: "tools")
+        let tools = RequestBodyOrder.ordered(try parseTools(reader.value("tools"), param: "tools"), body: reader.body) {
+            [.key("tools"), .index($0), .key("function"), .key("parameters")]
+        }
         let parallel = try reader.optional(Bool.self, "parallel_tool_calls") ?? true
         let choice = try ToolChoiceField.parse(reader.value("tool_choice"), tools: tools, dialect: .chat)
         guard !tools.isEmpty else { return nil }

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 
 /// Reads the top-level fields of a completion request body by name. Every failure is OpenAI's 400 naming the
@@ -5,11 +6,14 @@ import GatewayCore
 /// range (`decimal_above_max_value` and the like) or an unsupported field sent with a non-neutral value.
 struct CompletionFieldReader {
     private let container: KeyedDecodingContainer<AnyCodingKey>
+    /// The body as sent, when the route passed it (see `RequestBodyOrder`).
+    let body: Data?
 
     /// Refuses the first field outside `known`, then reads the body as an object.
     init(_ decoder: any Decoder, known: Set<String>) throws {
         try decoder.refuseUnknownKeys(known)
         container = try decoder.container(keyedBy: AnyCodingKey.self)
+        body = RequestBodyOrder.body(of: decoder)
     }
 
     /// The field's value, nil when absent or null.

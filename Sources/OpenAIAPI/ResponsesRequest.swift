@@ -60,7 +60,14 @@ public struct ResponsesRequest: Decodable, Sendable {
         }
         input = try ResponsesInput.parse(rawInput)
         instructions = try reader.optional(String.self, "instructions")
-        let parsedTools = try ResponsesTools.parseTools(reader.value("tools"))
+        let body = reader.body
+        let parsedTools = try ResponsesTools.parseTools(reader.value("tools")).enumerated().map { index, tool in
+            var ordered = tool
+            ordered.definition = RequestBodyOrder.ordered([tool.definition], body: body) { _ in
+                [.key("tools"), .index(index), .key("parameters")]
+            }.first ?? tool.definition
+            return ordered
+        }
         functionTools = parsedTools
         parallelToolCalls = try reader.optional(Bool.self, "parallel_tool_calls") ?? true
         toolChoice = try ToolChoiceField.parse(reader.value("tool_choice"), tools: parsedTools.map(\.definition),

@@ -25,9 +25,13 @@ public final class ChatEngine: Sendable {
     ///   - maxBufferedEvents: events a stream holds for a slow consumer before its generation is stopped.
     ///   - contextCap: a context length below the model's own (a model's `context_length` setting).
     ///   - grammars: llguidance for this model (requests with a grammar); nil when unavailable.
+    ///   - ownTemplate: the model's own template, rendered here for conversations with tools (see
+    ///     `ModelChatTemplate`); nil to fold tools into plain messages for onnxruntime-extensions' renderer.
     public init(id: String, decoder: DecodeEngine, tokenizer: any ChatTokenizer, provider: ProviderSelection,
-                maxBufferedEvents: Int = 4096, contextCap: Int? = nil, grammars: GrammarSource? = nil) {
+                maxBufferedEvents: Int = 4096, contextCap: Int? = nil, grammars: GrammarSource? = nil,
+                ownTemplate: ModelChatTemplate? = nil) {
         self.id = id
+        self.ownTemplate = ownTemplate
         self.grammars = grammars
         let own = decoder.model.config.contextLength
         let served = min(own, max(1, contextCap ?? own))
@@ -48,6 +52,7 @@ public final class ChatEngine: Sendable {
     public init(id: String, model: GenAIModel, tokenizer: GenAITokenizer, provider: ProviderSelection,
                 planner: WavePlanner, maxBufferedEvents: Int = 4096, contextCap: Int? = nil, engineNote: String?) {
         self.id = id
+        ownTemplate = nil
         contextLength = min(model.contextLength, max(1, contextCap ?? model.contextLength))
         decoder = nil
         grammars = nil
@@ -68,6 +73,10 @@ public final class ChatEngine: Sendable {
         self.genAI = genAI
     }
 
+    /// The model's own chat template when the gateway renders it for conversations with tools; nil when tools are
+    /// folded into plain messages (`ToolUse.render`) for onnxruntime-extensions' renderer.
+    public let ownTemplate: ModelChatTemplate?
+
     /// The decode engine serving this model; nil when onnxruntime-genai's generator does (see `engineNote`).
     public let decoder: DecodeEngine?
     /// Grammars (structured output) for this model: llguidance over its vocabulary.
@@ -86,9 +95,19 @@ public final class ChatEngine: Sendable {
     /// with the assistant turn opened. A `name` is passed to the template as the message's `name`, as Hugging Face
     /// passes it: templates that use it render it, others leave it out.
     ///
-    /// Tool calls and results in the conversation, and the tools of `tools`, are first folded into plain messages in
-    /// the model's call format (`ToolUse.render`), so any template renders them.
+    /// When the model's own template reads tools (`ownTemplate`), a conversation with tools, calls or results is
+    /// rendered by it as transformers would. Otherwise tool calls and results, and the tools of `tools`, are first
+    /// folded into plain messages in the model's call format (`ToolUse.render`), so any template renders them.
     public func promptTokens(messages: [PromptMessage], tools: ToolUse? = nil) throws -> [Int32] {
+        if let ownTemplate, tools != nil || messages.contains(where: { !$0.toolCalls.isEmpty || $0.role == .tool }) {
+            let rendered: String
+            do {
+                rendered = try ownTemplate.render(messages, tools: tools)
+            } catch {
+                throw ServingError(.chatTemplateFailed, "The model '\(id)' cannot render chat messages: \(error)")
+            }
+            return try checked(tokenizer.encode(rendered))
+        }
         let plain = tools?.render(messages)
             ?? ToolUse.render(messages, format: ToolCallFormat.forModel(id), systemBlock: nil)
         let objects = plain.map { message -> [String: String] in

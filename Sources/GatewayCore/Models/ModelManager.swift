@@ -436,9 +436,12 @@ public final class ModelManager: Sendable {
         logger.info("\(id): decode engine with \(rows) KV cache rows of \(rowLength) tokens")
         let grammars = GrammarSource(tokenizer: tokenizer, vocabularySize: decoderModel.config.vocabularySize,
                                      eosTokenIDs: decoderModel.config.eosTokenIDs)
+        let (ownTemplate, templateNote) = ModelChatTemplate.load(directory: directory)
+        let renderer = ownTemplate == nil ? "the default tools block" : "the model's template"
+        logger.info("\(id): tools are rendered by \(renderer) (\(templateNote))")
         return ChatEngine(id: id, decoder: decoder, tokenizer: tokenizer, provider: selection,
                           maxBufferedEvents: configuration.streamBufferEvents, contextCap: entry.settings.contextLength,
-                          grammars: grammars)
+                          grammars: grammars, ownTemplate: ownTemplate)
     }
 
     /// A chat model on onnxruntime-genai's generators (static waves), for a folder the decode engine cannot run.

@@ -1,0 +1,101 @@
+import ChatTemplate
+import Foundation
+
+/// A chat model's own template, rendered by ai-gateway's Jinja engine (`ChatTemplate`) the way Hugging Face
+/// transformers renders it, for the conversations onnxruntime-extensions cannot render faithfully: those with tools
+/// (it hands a template each tool flattened) and tool calls or results. Used only for a template that reads `tools`
+/// and writes calls in a format the gateway parses (`<tool_call>` blocks: Qwen2.5, Qwen3, Hermes and their kin);
+/// other templates get the default tools block folded into plain messages (`ToolUse.render`).
+public struct ModelChatTemplate: Sendable {
+    public let template: ChatTemplate
+    /// The call format the template describes to the model and writes past calls in.
+    public let format: ToolCallFormat
+    public let bosToken: String?
+    public let eosToken: String?
+
+    /// The folder's template when it is one the gateway renders itself: `chat_template.jinja`, else
+    /// `tokenizer_config.json`'s `chat_template` (a string, or a list of named templates, of which `tool_use` is
+    /// preferred, then `default`). nil when there is none, it does not read `tools`, its call format is not one
+    /// the gateway parses, or it does not compile (the error is returned as `note`).
+    public static func load(directory: URL) -> (template: ModelChatTemplate?, note: String) {
+        let config = (try? Data(contentsOf: directory.appendingPathComponent("tokenizer_config.json")))
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        var source: String?
+        if let data = try? Data(contentsOf: directory.appendingPathComponent("chat_template.jinja")) {
+            source = String(decoding: data, as: UTF8.self)
+        } else if let text = config["chat_template"] as? String {
+            source = text
+        } else if let named = config["chat_template"] as? [[String: Any]] {
+            let pick = named.first { $0["name"] as? String == "tool_use" } ?? named.first { $0["name"] as? String == "default" }
+            source = pick?["template"] as? String
+        }
+        guard let source else { return (nil, "the folder has no chat template") }
+        guard readsTools(source) else { return (nil, "its chat template does not read tools") }
+        guard source.contains("<tool_call>") else {
+            return (nil, "its chat template describes a tool-call format other than <tool_call> blocks")
+        }
+        do {
+            let template = try ChatTemplate(source)
+            return (ModelChatTemplate(template: template, format: .toolCallTags,
+                                      bosToken: specialToken(config["bos_token"]),
+                                      eosToken: specialToken(config["eos_token"])),
+                    "its own chat template renders tools and <tool_call> blocks")
+        } catch {
+            return (nil, "its chat template does not compile here: \(error)")
+        }
+    }
+
+    /// Whether a template mentions the `tools` variable (as a whole word, outside plain text it would be rare).
+    static func readsTools(_ source: String) -> Bool {
+        source.range(of: #"\btools\b"#, options: .regularExpression) != nil
+    }
+
+    /// A special token in `tokenizer_config.json`: a string or an AddedToken object with `content`.
+    private static func specialToken(_ value: Any?) -> String? {
+        if let text = value as? String { return text }
+        return (value as? [String: Any])?["content"] as? String
+    }
+
+    /// Renders `messages` with the assistant turn opened. `tools` are handed to the template unless the choice is
+    /// `none` (then `tools` is None, as transformers passes it without tools), as transformers' `apply_chat_template(messages, tools=…)` receives them from OpenAI-compatible
+    /// servers: each tool as `{"type":"function","function":{"name","description"?,"parameters"}}`, an assistant's
+    /// calls as `{"id","type":"function","function":{"name","arguments": <the arguments as an object>}}`, a tool
+    /// result with its `tool_call_id`.
+    public func render(_ messages: [PromptMessage], tools: ToolUse?) throws -> String {
+        // transformers hands `tools` and `documents` to every rendering, None when there are none.
+        var described = TemplateValue.null
+        if let tools, tools.choice != .none, !tools.tools.isEmpty { described = .array(tools.tools.map(Self.tool)) }
+        var context: [(String, TemplateValue)] = [
+            ("messages", .array(messages.map(Self.message))),
+            ("tools", described),
+            ("documents", .null),
+            ("add_generation_prompt", .bool(true)),
+        ]
+        if let bosToken { context.append(("bos_token", .string(bosToken))) }
+        if let eosToken { context.append(("eos_token", .string(eosToken))) }
+        return try template.render(context)
+    }
+
+    static func message(_ message: PromptMessage) -> TemplateValue {
+        var pairs: [(String, TemplateValue)] = [("role", .string(message.role.rawValue)),
+                                                ("content", .string(message.content))]
+        if let name = message.name { pairs.append(("name", .string(name))) }
+        if !message.toolCalls.isEmpty {
+            pairs.append(("tool_calls", .array(message.toolCalls.map { call in
+                .object([("id", .string(call.id)), ("type", "function"),
+                         ("function", .object([("name", .string(call.name)),
+                                               ("arguments", (try? TemplateValue(json: call.arguments))
+                                                   ?? .string(call.arguments))]))])
+            })))
+        }
+        if let id = message.toolCallID { pairs.append(("tool_call_id", .string(id))) }
+        return .object(pairs)
+    }
+
+    static func tool(_ tool: ToolDefinition) -> TemplateValue {
+        var function: [(String, TemplateValue)] = [("name", .string(tool.name))]
+        if let description = tool.description { function.append(("description", .string(description))) }
+        function.append(("parameters", (try? TemplateValue(json: tool.parameters)) ?? .object([])))
+        return .object([("type", "function"), ("function", .object(function))])
+    }
+}

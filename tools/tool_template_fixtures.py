@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+# Run: .runtime/venv/bin/python tools/tool_template_fixtures.py
+#
+# Writes Tests/GatewayServerTests/Fixtures/model_tool_template.json: how Hugging Face transformers would render
+# chat requests with tools through a model's own chat template, and how many tokens that prompt is, for the server
+# test that serves the default chat model's weights under Qwen2.5-Instruct's template (its `tools` variable and
+# `<tool_call>` blocks; the template is Tests/GatewayServerTests/Fixtures/qwen2.5-instruct.jinja, as published in
+# the Qwen/Qwen2.5-7B-Instruct repository's tokenizer_config.json).
+#
+# The rendering is jinja2 set up as transformers sets it up (ImmutableSandboxedEnvironment, trim_blocks,
+# lstrip_blocks, loop controls, its tojson, raise_exception, strftime_now); the token ids come from Hugging Face
+# `tokenizers` on the model's tokenizer.json, with no special tokens added (the chat pipeline adds none). An OpenAI
+# request becomes the template's variables as OpenAI-compatible servers hand them to transformers:
+#   - messages: role and content (null content -> ""), `name` when sent; an assistant's `tool_calls` as
+#     {"id", "type": "function", "function": {"name", "arguments": <the arguments JSON parsed to an object>}};
+#     a tool message's `tool_call_id`;
+#   - tools: [{"type": "function", "function": {"name", "description" (when sent), "parameters"}}] unless
+#     tool_choice is "none" (then None, as transformers passes it without tools; `documents` is None too);
+#   - add_generation_prompt: true; bos_token / eos_token from the model's tokenizer_config.json.
+import json
+import os
+from datetime import datetime
+
+import jinja2
+from jinja2.ext import loopcontrols
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from tokenizers import Tokenizer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODEL = os.path.join(ROOT, "models", "smollm2-135m-instruct")
+FIXTURES = os.path.join(ROOT, "Tests", "GatewayServerTests", "Fixtures")
+TEMPLATE = os.path.join(FIXTURES, "qwen2.5-instruct.jinja")
+OUT = os.path.join(FIXTURES, "model_tool_template.json")
+# The name the server test gives the model folder; `body` is each request exactly as the test sends it.
+MODEL_ID = "smollm2-qwen-tools"
+
+WEATHER = {"type": "function", "function": {
+    "name": "get_weather", "description": "Current weather in a city — température in °C",
+    "parameters": {"type": "object", "properties": {
+        "city": {"type": "string", "description": "City name", "maxLength": 20},
+        "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+        "required": ["city"], "additionalProperties": False}}}
+TIME = {"type": "function", "function": {
+    "name": "get_time",
+    "parameters": {"type": "object", "properties": {"zone": {"type": "string", "maxLength": 20}},
+                   "required": ["zone"], "additionalProperties": False}}}
+
+CASES = [
+    ("tools, no system message", {
+        "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+        "tools": [WEATHER, TIME], "tool_choice": "required"}),
+    ("tools with a system message", {
+        "messages": [{"role": "system", "content": "You are terse."},
+                     {"role": "user", "content": "Time in Tokyo?"}],
+        "tools": [WEATHER, TIME], "tool_choice": "auto"}),
+    ("a call and its result, then another question", {
+        "messages": [
+            {"role": "user", "content": "Weather in Oslo and Rome?"},
+            {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_1", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo\", \"unit\": \"celsius\"}"}},
+                {"id": "call_2", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"city\":\"Rome\"}"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "{\"temp\": -3}"},
+            {"role": "tool", "tool_call_id": "call_2", "content": "{\"temp\": 18}"},
+            {"role": "user", "content": "And the time in Rome?"}],
+        "tools": [WEATHER, TIME], "tool_choice": {"type": "function", "function": {"name": "get_time"}}}),
+    ("history with calls under tool_choice none", {
+        "messages": [
+            {"role": "user", "content": "Weather in Oslo?"},
+            {"role": "assistant", "content": "Let me check.", "tool_calls": [
+                {"id": "call_9", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo\"}"}}]},
+            {"role": "tool", "tool_call_id": "call_9", "content": "cold"},
+            {"role": "user", "content": "Thanks. Summarise."}],
+        "tools": [WEATHER], "tool_choice": "none"}),
+]
+
+
+def render_context(request):
+    messages = []
+    for message in request["messages"]:
+        out = {"role": message["role"], "content": message.get("content") or ""}
+        if "name" in message:
+            out["name"] = message["name"]
+        if message.get("tool_calls"):
+            out["tool_calls"] = [{"id": call["id"], "type": "function", "function": {
+                "name": call["function"]["name"], "arguments": json.loads(call["function"]["arguments"])}}
+                for call in message["tool_calls"]]
+        if message["role"] == "tool":
+            out["tool_call_id"] = message["tool_call_id"]
+        messages.append(out)
+    tools = None
+    if request.get("tool_choice") != "none":
+        tools = []
+        for tool in request["tools"]:
+            function = {"name": tool["function"]["name"]}
+            if "description" in tool["function"]:
+                function["description"] = tool["function"]["description"]
+            function["parameters"] = tool["function"]["parameters"]
+            tools.append({"type": "function", "function": function})
+    return messages, tools
+
+
+def environment():
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+    return env
+
+
+def special(config, key):
+    value = config.get(key)
+    return value.get("content") if isinstance(value, dict) else value
+
+
+def main():
+    source = open(TEMPLATE, encoding="utf-8").read()
+    template = environment().from_string(source)
+    config = json.load(open(os.path.join(MODEL, "tokenizer_config.json"), encoding="utf-8"))
+    tokenizer = Tokenizer.from_file(os.path.join(MODEL, "tokenizer.json"))
+    cases = []
+    for name, request in CASES:
+        messages, tools = render_context(request)
+        # transformers hands `tools` and `documents` to every rendering, None when there are none.
+        variables = {"messages": messages, "tools": tools, "documents": None, "add_generation_prompt": True,
+                     "bos_token": special(config, "bos_token"), "eos_token": special(config, "eos_token")}
+        rendered = template.render(**variables)
+        ids = tokenizer.encode(rendered, add_special_tokens=False).ids
+        body = dict(request, model=MODEL_ID, max_tokens=60, temperature=0, parallel_tool_calls=False)
+        cases.append({"name": name, "body": json.dumps(body, ensure_ascii=False), "rendered": rendered,
+                      "prompt_tokens": len(ids)})
+    with open(OUT, "w", encoding="utf-8") as out:
+        json.dump({"generated_by": "tools/tool_template_fixtures.py", "template": "qwen2.5-instruct.jinja",
+                   "cases": cases}, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    print(f"wrote {OUT}: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main()
