@@ -3,14 +3,15 @@
 #
 # Writes Tests/GatewayServerTests/Fixtures/model_tool_template.json: how Hugging Face transformers would render
 # chat requests with tools through a model's own chat template, and how many tokens that prompt is, for the server
-# test that serves the default chat model's weights under Qwen2.5-Instruct's template (its `tools` variable and
-# `<tool_call>` blocks; the template is Tests/GatewayServerTests/Fixtures/qwen2.5-instruct.jinja, as published in
-# the Qwen/Qwen2.5-7B-Instruct repository's tokenizer_config.json).
+# test that serves the default chat model's weights under two published templates that read `tools`:
+# Qwen2.5-Instruct's (`<tool_call>` blocks) and Llama 3.3-Instruct's (a bare {"name", "parameters"} object, one call
+# per turn). The templates are the publishers' (Tests/ChatTemplateTests/Fixtures/templates/, see its README).
 #
 # The rendering is jinja2 set up as transformers sets it up (ImmutableSandboxedEnvironment, trim_blocks,
 # lstrip_blocks, loop controls, its tojson, raise_exception, strftime_now); the token ids come from Hugging Face
-# `tokenizers` on the model's tokenizer.json, with no special tokens added (the chat pipeline adds none). An OpenAI
-# request becomes the template's variables as OpenAI-compatible servers hand them to transformers:
+# `tokenizers` on the model's tokenizer.json, with no special tokens added (the chat pipeline adds none). A template
+# that raises gives `"error"` (its message) instead. An OpenAI request becomes the template's variables as
+# OpenAI-compatible servers hand them to transformers:
 #   - messages: role and content (null content -> ""), `name` when sent; an assistant's `tool_calls` as
 #     {"id", "type": "function", "function": {"name", "arguments": <the arguments JSON parsed to an object>}};
 #     a tool message's `tool_call_id`;
@@ -29,10 +30,14 @@ from tokenizers import Tokenizer
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = os.path.join(ROOT, "models", "smollm2-135m-instruct")
 FIXTURES = os.path.join(ROOT, "Tests", "GatewayServerTests", "Fixtures")
-TEMPLATE = os.path.join(FIXTURES, "qwen2.5-instruct.jinja")
+TEMPLATES = os.path.join(ROOT, "Tests", "ChatTemplateTests", "Fixtures", "templates")
 OUT = os.path.join(FIXTURES, "model_tool_template.json")
-# The name the server test gives the model folder; `body` is each request exactly as the test sends it.
-MODEL_ID = "smollm2-qwen-tools"
+# Each template and the name the server test gives its model folder; `body` is each request exactly as the test
+# sends it.
+SERVED = [
+    ("Qwen-Qwen2.5-7B-Instruct.jinja", "smollm2-qwen-tools"),
+    ("meta-llama-Llama-3.3-70B-Instruct.jinja", "smollm2-llama-tools"),
+]
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Current weather in a city — température in °C",
@@ -65,6 +70,15 @@ CASES = [
             {"role": "tool", "tool_call_id": "call_2", "content": "{\"temp\": 18}"},
             {"role": "user", "content": "And the time in Rome?"}],
         "tools": [WEATHER, TIME], "tool_choice": {"type": "function", "function": {"name": "get_time"}}}),
+    ("one call and its result", {
+        "messages": [
+            {"role": "user", "content": "Weather in Oslo?"},
+            {"role": "assistant", "content": "", "tool_calls": [
+                {"id": "call_5", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"unit\": \"celsius\", \"city\": \"Oslo\"}"}}]},
+            {"role": "tool", "tool_call_id": "call_5", "content": "{\"temp\": -3}"},
+            {"role": "user", "content": "Is that cold?"}],
+        "tools": [WEATHER], "tool_choice": "auto"}),
     ("history with calls under tool_choice none", {
         "messages": [
             {"role": "user", "content": "Weather in Oslo?"},
@@ -122,26 +136,32 @@ def special(config, key):
 
 
 def main():
-    source = open(TEMPLATE, encoding="utf-8").read()
-    template = environment().from_string(source)
     config = json.load(open(os.path.join(MODEL, "tokenizer_config.json"), encoding="utf-8"))
     tokenizer = Tokenizer.from_file(os.path.join(MODEL, "tokenizer.json"))
-    cases = []
-    for name, request in CASES:
-        messages, tools = render_context(request)
-        # transformers hands `tools` and `documents` to every rendering, None when there are none.
-        variables = {"messages": messages, "tools": tools, "documents": None, "add_generation_prompt": True,
-                     "bos_token": special(config, "bos_token"), "eos_token": special(config, "eos_token")}
-        rendered = template.render(**variables)
-        ids = tokenizer.encode(rendered, add_special_tokens=False).ids
-        body = dict(request, model=MODEL_ID, max_tokens=60, temperature=0, parallel_tool_calls=False)
-        cases.append({"name": name, "body": json.dumps(body, ensure_ascii=False), "rendered": rendered,
-                      "prompt_tokens": len(ids)})
+    served = []
+    for template_file, model_id in SERVED:
+        template = environment().from_string(open(os.path.join(TEMPLATES, template_file), encoding="utf-8").read())
+        cases = []
+        for name, request in CASES:
+            messages, tools = render_context(request)
+            # transformers hands `tools` and `documents` to every rendering, None when there are none.
+            variables = {"messages": messages, "tools": tools, "documents": None, "add_generation_prompt": True,
+                         "bos_token": special(config, "bos_token"), "eos_token": special(config, "eos_token")}
+            body = dict(request, model=model_id, max_tokens=60, temperature=0, parallel_tool_calls=False)
+            case = {"name": name, "body": json.dumps(body, ensure_ascii=False)}
+            try:
+                rendered = template.render(**variables)
+                case["rendered"] = rendered
+                case["prompt_tokens"] = len(tokenizer.encode(rendered, add_special_tokens=False).ids)
+            except jinja2.exceptions.TemplateError as error:
+                case["error"] = str(error)
+            cases.append(case)
+        served.append({"template": template_file, "model": model_id, "cases": cases})
     with open(OUT, "w", encoding="utf-8") as out:
-        json.dump({"generated_by": "tools/tool_template_fixtures.py", "template": "qwen2.5-instruct.jinja",
-                   "cases": cases}, out, ensure_ascii=False, indent=1)
+        json.dump({"generated_by": "tools/tool_template_fixtures.py", "served": served}, out, ensure_ascii=False,
+                  indent=1)
         out.write("\n")
-    print(f"wrote {OUT}: {len(cases)} cases")
+    print(f"wrote {OUT}: {sum(len(entry['cases']) for entry in served)} cases")
 
 
 if __name__ == "__main__":

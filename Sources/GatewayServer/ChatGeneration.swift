@@ -29,6 +29,8 @@ struct ChatGeneration: Sendable {
     let streams: [AsyncThrowingStream<GenerationEvent, any Error>]
     let metrics: GenerationMetrics
     let start: ContinuousClock.Instant
+    /// The request's tools in the format this model writes calls in (what the output is parsed with).
+    let tools: ToolUse?
 
     var engine: ChatEngine { lease.value }
     var modelID: String { lease.entry.id }
@@ -54,7 +56,7 @@ extension ChatRoutes {
                                                        requestLogger: context.logger)
         let engine = lease.value
         let messages = request.messages
-        let tools = request.tools
+        let tools = engine.adapting(request.tools)
         try GenerationRunner.checkSize(bytes: Self.size(messages, tools: tools), contextLength: engine.contextLength,
                                        param: request.messagesParam)
         if state.configuration.logBodies { context.info.update { $0.body = Self.describe(messages) } }
@@ -62,6 +64,11 @@ extension ChatRoutes {
             try await BlockingWork.run { try engine.promptTokens(messages: messages, tools: tools) }
         }
         var parameters = request.parameters
+        // A grammar that came from the tools follows the model's call format.
+        if let sent = request.tools, let tools, sent.format != tools.format || sent.parallel != tools.parallel,
+           parameters.grammar == sent.grammar() {
+            parameters.grammar = tools.grammar()
+        }
         let asked = parameters.maxTokens
         let defaults = lease.entry.settings.defaults
         parameters.apply(defaults)
@@ -86,6 +93,7 @@ extension ChatRoutes {
         } catch let error as ServingError where error.code == .invalidGrammar {
             throw APIError.invalidRequest(error.message, param: request.grammarParam, code: "invalid_value")
         }
-        return ChatGeneration(lease: lease, prompt: prompt, streams: streams, metrics: metrics, start: start)
+        return ChatGeneration(lease: lease, prompt: prompt, streams: streams, metrics: metrics, start: start,
+                              tools: tools)
     }
 }

@@ -11,12 +11,12 @@ struct ChatRoutes: Sendable {
     func chat(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(ChatCompletionRequest.self, from: request,
                                                  limit: state.configuration.maxBodyBytes)
-        let tools = body.tools
         let generation = try await startGeneration(
-            ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: tools,
+            ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: body.tools,
                                   parameters: body.generationParameters(), maxTokensParam: body.maxTokensParam,
                                   grammarParam: body.grammarParam, count: body.n),
             context: context)
+        let tools = generation.tools
         let (lease, prompt, streams, metrics, start) = (generation.lease, generation.prompt, generation.streams,
                                                         generation.metrics, generation.start)
         let engine = generation.engine

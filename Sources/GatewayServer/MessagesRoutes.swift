@@ -12,12 +12,12 @@ struct MessagesRoutes: Sendable {
     func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONResponse.decode(AnthropicMessagesRequest.self, from: request,
                                                  limit: chat.state.configuration.maxBodyBytes)
-        let tools = body.tools
         let generation = try await chat.startGeneration(
-            ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: tools,
+            ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: body.tools,
                                   parameters: body.generationParameters(),
                                   grammarParam: body.grammar == nil ? "tools" : "output_config"),
             context: context)
+        let tools = generation.tools
         let writer = AnthropicMessageWriter(id: AnthropicMessageWriter.makeID(), model: generation.modelID)
         let prompt = generation.prompt
         guard body.stream else {

@@ -60,7 +60,7 @@ struct ResponsesRoutes: Sendable {
             let choice = choices.first ?? GatheredChoice()
             var text = choice.text
             var calls: [ToolCall] = []
-            if let tools = body.tools, tools.parsesCalls {
+            if let tools = generation.tools, tools.parsesCalls {
                 let split = ToolCallStream.split(choice.text, reason: choice.finishReason, tools: tools)
                 text = split.text
                 calls = split.calls
@@ -76,7 +76,7 @@ struct ResponsesRoutes: Sendable {
             return Response(status: .ok, headers: generation.headers,
                             body: .init(byteBuffer: ByteBuffer(bytes: response.jsonBytes())))
         }
-        let calls = body.tools.flatMap { $0.parsesCalls ? ToolCallStream(tools: $0, count: 1) : nil }
+        let calls = generation.tools.flatMap { $0.parsesCalls ? ToolCallStream(tools: $0, count: 1) : nil }
         return ResponsesStream.response(
             headers: generation.headers, stream: stream, writer: ResponseStreamWriter(response: template),
             calls: calls, promptTokens: generation.prompt.count,

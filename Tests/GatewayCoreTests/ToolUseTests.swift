@@ -80,6 +80,46 @@ struct ToolUseTests {
         #expect(!named.contains("get_weather"))
     }
 
+    @Test("Llama's bare-object format: one call, `parameters`, text that never starts with a brace")
+    func bareObjectFormat() throws {
+        let format = ToolCallFormat.jsonObject
+        guard case .lark(let required)? = ToolUse(tools: [Self.weather, Self.time], choice: .required, parallel: true,
+                                                  format: format).grammar() else {
+            Issue.record("no Lark grammar")
+            return
+        }
+        #expect(required.hasPrefix("start: calls\ncalls: call\ncall: after_open\n"), "one call: \(required)")
+        #expect(required.contains("after_open: body_0 | body_1\n"))
+        #expect(required.contains(#""parameters":{"#) && required.contains(#""required":["name","parameters"]"#))
+        guard case .lark(let auto)? = ToolUse(tools: [Self.weather], choice: .auto, format: format).grammar() else {
+            Issue.record("no Lark grammar")
+            return
+        }
+        #expect(auto.hasPrefix("start: TEXT | call\nTEXT: /(?s:[^{].*)?/\n"), "\(auto)")
+        #expect(format.render(ToolCall(id: "c", name: "get_weather", arguments: #"{"city": "Oslo"}"#))
+            == #"{"name":"get_weather","parameters":{"city":"Oslo"}}"#)
+
+        let output = #"{"name": "get_weather", "parameters": {"city": "Oslo"}}"#
+        for allowsText in [false, true] {
+            var pieces = ToolCallParser(format: format, allowsText: allowsText)
+            var events: [ToolCallParser.Event] = []
+            for character in output { events += pieces.feed(String(character)) }
+            events += pieces.finish()
+            #expect(pieces.calls.map(\.name) == ["get_weather"] && pieces.text.isEmpty)
+            #expect(pieces.calls.first?.arguments == #"{"city": "Oslo"}"#)
+            #expect(pieces.finishReason(for: .stop) == .toolCalls)
+            #expect(!events.contains { if case .text = $0 { true } else { false } })
+        }
+        var text = ToolCallParser(format: format, allowsText: true)
+        _ = text.feed("It is {cold} in Oslo.")
+        _ = text.finish()
+        #expect(text.text == "It is {cold} in Oslo." && text.calls.isEmpty)
+        var cut = ToolCallParser(format: format, allowsText: false)
+        _ = cut.feed(#"{"name":"get_weather","parameters":{"ci"#)
+        _ = cut.finish()
+        #expect(cut.calls.count == 1 && cut.finishReason(for: .length) == .length)
+    }
+
     @Test("a schema's $defs move to the top of the call's schema, where its references point")
     func hoistedDefinitions() throws {
         let tool = ToolDefinition(name: "f", parameters: ##"{"$defs":{"P":{"type":"string"}},"properties":{"p":{"$ref":"#/$defs/P"}},"type":"object"}"##)
@@ -269,5 +309,25 @@ struct ToolUseTests {
                 "after a tag only a valid call may follow")
         #expect(try await accepts("A <tool_call> tag in text").accepting == false,
                 "a tag inside text must be followed by a call")
+    }
+
+    @Test("Llama's bare-object grammar, compiled by llguidance: a call or text, never text that starts with a brace")
+    func bareObjectGrammar() async throws {
+        let folder = DecoderModelTests.folder
+        let tokenizer = try OrtxTokenizer(library: try OrtxLibrary.load(), directory: folder.path)
+        let grammars = GrammarSource(tokenizer: tokenizer, vocabularySize: 49152, eosTokenIDs: [2])
+        let grammar = try #require(ToolUse(tools: [ToolUseTests.weather], choice: .auto, format: .jsonObject).grammar())
+        func accepts(_ text: String) async throws -> (consumed: Bool, accepting: Bool) {
+            let constraint = try await grammars.constraint(for: grammar)
+            for token in try tokenizer.encode(text) {
+                do { try constraint.commit(token) } catch { return (false, false) }
+            }
+            return (true, constraint.isAccepting)
+        }
+        let call = #"{"name":"get_weather","parameters":{"city":"Oslo"}}"#
+        #expect(try await accepts("Plain text, no call.") == (true, true))
+        #expect(try await accepts(call) == (true, true))
+        #expect(try await accepts(call + call).consumed == false, "one call per turn")
+        #expect(try await accepts(#"{"name":"get_weather","arguments":{}}"#).consumed == false)
     }
 }

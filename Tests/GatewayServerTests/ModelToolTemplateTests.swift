@@ -4,85 +4,121 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// The default chat model's weights served under Qwen2.5-Instruct's chat template, which reads `tools` and writes
-/// `<tool_call>` blocks: the gateway renders such a template itself, as transformers does. The prompt sizes come
+/// The default chat model's weights served under two published templates that read `tools`: Qwen2.5-Instruct's
+/// (`<tool_call>` blocks) and Llama 3.3-Instruct's (a bare `{"name","parameters"}` object, one call per turn). The
+/// gateway renders such templates itself, as transformers does; the prompt sizes (and the template's refusals) come
 /// from jinja2 configured as transformers configures it and Hugging Face `tokenizers`
 /// (tools/tool_template_fixtures.py → Fixtures/model_tool_template.json).
 @Suite("A model's own template renders tools, calls and results as transformers does")
 struct ModelToolTemplateTests {
     static let fixtures = TestEnvironment.root.appendingPathComponent("Tests/GatewayServerTests/Fixtures")
-    static let model = "smollm2-qwen-tools"
+    static let templates = TestEnvironment.root.appendingPathComponent("Tests/ChatTemplateTests/Fixtures/templates")
 
     struct Case: Sendable {
         let name: String
         /// The request body exactly as the oracle rendered it (key order matters to `tojson`).
         let body: String
-        let promptTokens: Int
+        /// nil when the template refuses the conversation.
+        let promptTokens: Int?
+        let error: String?
     }
 
-    static func cases() throws -> [Case] {
+    struct Served: Sendable {
+        let template: String
+        let model: String
+        let cases: [Case]
+    }
+
+    static func served() throws -> [Served] {
         let data = try Data(contentsOf: fixtures.appendingPathComponent("model_tool_template.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return try #require(object["cases"] as? [[String: Any]]).map { entry in
-            Case(name: entry["name"] as? String ?? "",
-                 body: entry["body"] as? String ?? "",
-                 promptTokens: entry["prompt_tokens"] as? Int ?? -1)
+        return try #require(object["served"] as? [[String: Any]]).map { entry in
+            Served(template: entry["template"] as? String ?? "", model: entry["model"] as? String ?? "",
+                   cases: (entry["cases"] as? [[String: Any]] ?? []).map { item in
+                       Case(name: item["name"] as? String ?? "", body: item["body"] as? String ?? "",
+                            promptTokens: item["prompt_tokens"] as? Int, error: item["error"] as? String)
+                   })
         }
     }
 
-    /// A models folder with the default chat model under the Qwen2.5 template (its other files linked).
-    static func withModelFolder(_ body: (URL) async throws -> Void) async throws {
+    /// A models folder with the default chat model under each template (its other files linked).
+    static func withModelFolder(_ served: [Served], _ body: (URL) async throws -> Void) async throws {
         try await withTemporaryDirectory { folder in
             let manager = FileManager.default
             let source = URL(fileURLWithPath: TestEnvironment.modelsDirectory)
                 .appendingPathComponent("smollm2-135m-instruct")
-            let target = folder.appendingPathComponent(model)
-            try manager.createDirectory(at: target, withIntermediateDirectories: true)
-            for file in try manager.contentsOfDirectory(atPath: source.path) where file != "tokenizer_config.json" {
-                try manager.createSymbolicLink(at: target.appendingPathComponent(file),
-                                               withDestinationURL: source.appendingPathComponent(file))
-            }
             let configData = try Data(contentsOf: source.appendingPathComponent("tokenizer_config.json"))
-            var config = try #require(try JSONSerialization.jsonObject(with: configData) as? [String: Any])
-            config["chat_template"] = try String(contentsOf: fixtures.appendingPathComponent("qwen2.5-instruct.jinja"),
-                                                 encoding: .utf8)
-            try JSONSerialization.data(withJSONObject: config).write(to: target.appendingPathComponent("tokenizer_config.json"))
+            for entry in served {
+                let target = folder.appendingPathComponent(entry.model)
+                try manager.createDirectory(at: target, withIntermediateDirectories: true)
+                for file in try manager.contentsOfDirectory(atPath: source.path) where file != "tokenizer_config.json" {
+                    try manager.createSymbolicLink(at: target.appendingPathComponent(file),
+                                                   withDestinationURL: source.appendingPathComponent(file))
+                }
+                var config = try #require(try JSONSerialization.jsonObject(with: configData) as? [String: Any])
+                config["chat_template"] = try String(contentsOf: templates.appendingPathComponent(entry.template),
+                                                     encoding: .utf8)
+                try JSONSerialization.data(withJSONObject: config)
+                    .write(to: target.appendingPathComponent("tokenizer_config.json"))
+            }
             try await body(folder)
         }
     }
 
-    @Test("prompt token counts equal transformers' rendering; a required call comes back parsed")
+    @Test("prompt token counts equal transformers' rendering; a required call comes back parsed in each format")
     func promptTokens() async throws {
-        let cases = try Self.cases()
-        #expect(cases.count == 4)
-        try await Self.withModelFolder { folder in
+        let served = try Self.served()
+        #expect(served.map(\.cases.count) == [5, 5])
+        try await Self.withModelFolder(served) { folder in
+            let formats = served.map { ModelChatTemplate.load(directory: folder.appendingPathComponent($0.model)) }
+            #expect(formats.map { $0.template?.format } == [.toolCallTags, .jsonObject], "\(formats.map(\.note))")
             try await makeApplication(makeConfiguration(modelsDirectory: folder.path)).test(.router) { client in
-                for entry in cases {
-                    let request = try #require(try JSONSerialization.jsonObject(with: Data(entry.body.utf8))
-                        as? [String: Any])
-                    let choiceSent = request["tool_choice"] as? String
-                    #expect(request["model"] as? String == Self.model)
-                    let response = try await client.execute(
-                        uri: "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
-                        body: ByteBuffer(string: entry.body))
-                    #expect(response.status == .ok, "\(entry.name): \(String(buffer: response.body).prefix(300))")
-                    let object = try jsonObject(response.body)
-                    #expect(usageCounts(object["usage"])["prompt_tokens"] == entry.promptTokens, "\(entry.name)")
-                    let choice = try #require((object["choices"] as? [[String: Any]])?.first)
-                    let calls = (choice["message"] as? [String: Any])?["tool_calls"] as? [[String: Any]] ?? []
-                    switch choiceSent {
-                    case "required"?:
-                        #expect(calls.count == 1, "\(entry.name): \(choice)")
-                        let function = calls.first?["function"] as? [String: Any]
-                        let arguments = (function?["arguments"] as? String).map { Data($0.utf8) } ?? Data()
-                        #expect((try? JSONSerialization.jsonObject(with: arguments)) is [String: Any], "\(choice)")
-                    case "none"?:
-                        #expect(calls.isEmpty)
-                    default:
-                        break
+                for entry in served {
+                    for item in entry.cases {
+                        try await Self.check(item, model: entry.model, client: client)
                     }
                 }
             }
+        }
+    }
+
+    static func check(_ item: Case, model: String, client: some TestClientProtocol) async throws {
+        let request = try #require(try JSONSerialization.jsonObject(with: Data(item.body.utf8)) as? [String: Any])
+        #expect(request["model"] as? String == model)
+        let label = "\(model): \(item.name)"
+        let response = try await client.execute(
+            uri: "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: item.body))
+        if let error = item.error {
+            try expectErrorEnvelope(response, status: .badRequest, type: "invalid_request_error", param: "messages",
+                                    code: "chat_template_error")
+            #expect(String(buffer: response.body).contains(error), "\(label)")
+            return
+        }
+        #expect(response.status == .ok, "\(label): \(String(buffer: response.body).prefix(300))")
+        let object = try jsonObject(response.body)
+        #expect(usageCounts(object["usage"])["prompt_tokens"] == item.promptTokens, "\(label)")
+        let choice = try #require((object["choices"] as? [[String: Any]])?.first)
+        let message = choice["message"] as? [String: Any]
+        let calls = message?["tool_calls"] as? [[String: Any]] ?? []
+        switch request["tool_choice"] {
+        case "required" as String:
+            #expect(calls.count == 1, "\(label): \(choice)")
+            #expect(choice["finish_reason"] as? String == "tool_calls", "\(label): \(choice)")
+            let function = calls.first?["function"] as? [String: Any]
+            #expect(["get_weather", "get_time"].contains(function?["name"] as? String ?? ""))
+            let arguments = (function?["arguments"] as? String).map { Data($0.utf8) } ?? Data()
+            #expect((try? JSONSerialization.jsonObject(with: arguments)) is [String: Any], "\(label): \(choice)")
+        case let named as [String: Any]:
+            let name = (named["function"] as? [String: Any])?["name"] as? String
+            #expect(calls.count == 1 && (calls.first?["function"] as? [String: Any])?["name"] as? String == name,
+                    "\(label): \(choice)")
+        case "none" as String:
+            #expect(calls.isEmpty, "\(label)")
+        default:
+            // auto: either a call or text, never the call markup as text.
+            let content = message?["content"] as? String ?? ""
+            #expect(!content.contains("<tool_call>") && !content.hasPrefix(#"{"name""#), "\(label): \(choice)")
         }
     }
 

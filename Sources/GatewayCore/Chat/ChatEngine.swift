@@ -77,6 +77,15 @@ public final class ChatEngine: Sendable {
     /// folded into plain messages (`ToolUse.render`) for onnxruntime-extensions' renderer.
     public let ownTemplate: ModelChatTemplate?
 
+    /// `tools` in the format this model writes calls in: its own template's when it renders tools (one call per
+    /// turn where that format allows no more), else as they are.
+    public func adapting(_ tools: ToolUse?) -> ToolUse? {
+        guard var tools, let ownTemplate else { return tools }
+        tools.format = ownTemplate.format
+        if !ownTemplate.format.allowsParallel { tools.parallel = false }
+        return tools
+    }
+
     /// The decode engine serving this model; nil when onnxruntime-genai's generator does (see `engineNote`).
     public let decoder: DecodeEngine?
     /// Grammars (structured output) for this model: llguidance over its vocabulary.

@@ -4,8 +4,9 @@ import Foundation
 /// A chat model's own template, rendered by ai-gateway's Jinja engine (`ChatTemplate`) the way Hugging Face
 /// transformers renders it, for the conversations onnxruntime-extensions cannot render faithfully: those with tools
 /// (it hands a template each tool flattened) and tool calls or results. Used only for a template that reads `tools`
-/// and writes calls in a format the gateway parses (`<tool_call>` blocks: Qwen2.5, Qwen3, Hermes and their kin);
-/// other templates get the default tools block folded into plain messages (`ToolUse.render`).
+/// and describes a call format the gateway parses (`<tool_call>` blocks: Qwen2.5, Qwen3, Hermes and their kin; bare
+/// `{"name","parameters"}` objects: Llama 3.1-3.3); other templates get the default tools block folded into plain
+/// messages (`ToolUse.render`).
 public struct ModelChatTemplate: Sendable {
     public let template: ChatTemplate
     /// The call format the template describes to the model and writes past calls in.
@@ -31,18 +32,28 @@ public struct ModelChatTemplate: Sendable {
         }
         guard let source else { return (nil, "the folder has no chat template") }
         guard readsTools(source) else { return (nil, "its chat template does not read tools") }
-        guard source.contains("<tool_call>") else {
-            return (nil, "its chat template describes a tool-call format other than <tool_call> blocks")
+        guard let (format, described) = callFormat(source) else {
+            return (nil, "its chat template describes a tool-call format this server does not parse")
         }
         do {
             let template = try ChatTemplate(source)
-            return (ModelChatTemplate(template: template, format: .toolCallTags,
+            return (ModelChatTemplate(template: template, format: format,
                                       bosToken: specialToken(config["bos_token"]),
                                       eosToken: specialToken(config["eos_token"])),
-                    "its own chat template renders tools and <tool_call> blocks")
+                    "its own chat template renders tools and \(described)")
         } catch {
             return (nil, "its chat template does not compile here: \(error)")
         }
+    }
+
+    /// The call format a template describes (the table in `ToolCallFormat`): `<tool_call>` blocks, or Llama's bare
+    /// `{"name": …, "parameters": …}` object; nil for any other.
+    static func callFormat(_ source: String) -> (ToolCallFormat, String)? {
+        if source.contains("<tool_call>") { return (.toolCallTags, "<tool_call> blocks") }
+        if source.contains(#""parameters": "#) || source.contains(#"\"parameters\": "#) {
+            return (.jsonObject, #"bare {"name", "parameters"} objects"#)
+        }
+        return nil
     }
 
     /// Whether a template mentions the `tools` variable (as a whole word, outside plain text it would be rare).

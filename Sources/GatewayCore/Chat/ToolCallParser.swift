@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a model's output as it streams and splits it into text and function calls written in a `ToolCallFormat`
-/// (`<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`), emitting each call as soon as its name is known and
+/// (`<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`, or a bare `{"name":"f","parameters":{…}}`), emitting each call as soon as its name is known and
 /// its arguments as they arrive, so a streamed response never shows the call markup as text.
 ///
 /// Under `auto` the output is text, then maybe calls from the first open tag on (the grammar allows nothing else);
@@ -19,6 +19,8 @@ public struct ToolCallParser: Sendable {
     private enum State: Sendable {
         /// Text, with what was held back because it may be the start of the open tag.
         case text(String)
+        /// Text that can no longer become a call (the bare-object format, once the answer began with other text).
+        case textOnly
         /// Before a call's open tag (or between calls): what has arrived of it.
         case opening(String)
         /// After the open tag, before the arguments' value: what has arrived of `{"name":"…","arguments":`.
@@ -74,6 +76,8 @@ public struct ToolCallParser: Sendable {
         switch state {
         case .text(let held):
             if !held.isEmpty { emitText(held, into: &events) }
+        case .textOnly:
+            break
         case .head, .arguments, .closing:
             // Cut short inside a call (before its name was complete the call is dropped: no markup becomes text).
             endedInsideCall = true
@@ -87,6 +91,20 @@ public struct ToolCallParser: Sendable {
     /// Consumes part of `input` and returns the rest.
     private mutating func step(_ input: Substring, events: inout [Event]) -> Substring {
         switch state {
+        case .textOnly:
+            emitText(String(input), into: &events)
+            return ""
+        case .text(let held) where format.open.isEmpty:
+            // The bare-object format: an answer that starts with `{` is a call, any other is text.
+            let candidate = held + input
+            guard let first = candidate.first else { return "" }
+            if first == "{" {
+                state = .head("")
+                return Substring(candidate)
+            }
+            state = .textOnly
+            emitText(candidate, into: &events)
+            return ""
         case .text(let held):
             let candidate = held + input
             if let tag = candidate.range(of: format.open) {
@@ -99,6 +117,19 @@ public struct ToolCallParser: Sendable {
             while keep > 0, !format.open.hasPrefix(String(candidate.suffix(keep))) { keep -= 1 }
             emitText(String(candidate.dropLast(keep)), into: &events)
             state = .text(String(candidate.suffix(keep)))
+            return ""
+        case .opening(let held) where format.open.isEmpty:
+            let candidate = Self.dropLeadingWhitespace(held + input)
+            guard let first = candidate.first else {
+                state = .opening("")
+                return ""
+            }
+            if first == "{" {
+                state = .head("")
+                return Substring(candidate)
+            }
+            state = .textOnly
+            emitText(candidate, into: &events)
             return ""
         case .opening(let held):
             var candidate = held + input
@@ -119,7 +150,7 @@ public struct ToolCallParser: Sendable {
             return ""
         case .head(let held):
             let candidate = held + input
-            switch Self.parseHead(candidate) {
+            switch Self.parseHead(candidate, argumentsKey: format.argumentsKey) {
             case .incomplete:
                 state = .head(candidate)
                 return ""
@@ -183,8 +214,8 @@ public struct ToolCallParser: Sendable {
         case complete(String, Int)
     }
 
-    /// Reads `{"name":"…","arguments":` (whitespace allowed between tokens) from the start of `text`.
-    private static func parseHead(_ text: String) -> Head {
+    /// Reads `{"name":"…","<argumentsKey>":` (whitespace allowed between tokens) from the start of `text`.
+    private static func parseHead(_ text: String, argumentsKey: String) -> Head {
         let scalars = Array(text.unicodeScalars)
         var position = 0
         func skipSpace() {
@@ -229,7 +260,7 @@ public struct ToolCallParser: Sendable {
         skipSpace()
         guard let nameResult = string() else { return .broken }
         guard let name = nameResult else { return .incomplete }
-        for literal in [",", "\"arguments\"", ":"] {
+        for literal in [",", "\"" + argumentsKey + "\"", ":"] {
             skipSpace()
             switch expect(literal) {
             case nil: return .incomplete

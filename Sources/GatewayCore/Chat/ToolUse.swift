@@ -79,12 +79,15 @@ public struct PromptMessage: Sendable, Equatable {
     }
 }
 
-/// How a model family writes function calls and reads their results in plain text. The default (the only entry of
-/// the table today, used for every model) is the `<tool_call>` JSON block that Hermes-style and Qwen-style
-/// templates use: `<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`, results in `<tool_response>` blocks in
-/// a user turn, and a system block describing the tools.
+/// How a model family writes function calls and reads their results in plain text. The table has two entries:
+/// - `toolCallTags`, the default: the `<tool_call>` JSON block of Hermes-, Qwen- and SmolLM3-style templates,
+///   `<tool_call>\n{"name":"f","arguments":{…}}\n</tool_call>`, results in `<tool_response>` blocks in a user turn
+///   (when the model's template does not render tools itself, a system block describes them);
+/// - `jsonObject`, Llama 3.1-3.3's: the whole answer is one object `{"name":"f","parameters":{…}}`, one call per turn.
+/// A model gets `jsonObject` only when its own template reads `tools` and describes that format
+/// (`ModelChatTemplate`); every other model gets the default.
 public struct ToolCallFormat: Sendable, Equatable {
-    /// What opens a call.
+    /// What opens a call (empty: the call is the bare JSON object, and output that starts with `{` is one).
     public var open: String
     /// What closes a call.
     public var close: String
@@ -93,18 +96,29 @@ public struct ToolCallFormat: Sendable, Equatable {
     /// Around a function's result.
     public var resultOpen: String
     public var resultClose: String
+    /// The key of the arguments in a call's object: `arguments`, or `parameters` for Llama.
+    public var argumentsKey = "arguments"
+    /// Whether several calls may follow one another in a turn.
+    public var allowsParallel = true
 
     public static let toolCallTags = ToolCallFormat(
         open: "<tool_call>\n", close: "\n</tool_call>", separator: "\n", resultOpen: "<tool_response>\n",
         resultClose: "\n</tool_response>")
 
-    /// The format for a model (by its id or folder name); every family uses the default today.
+    /// Llama 3.1-3.3's custom tool calls: one bare JSON object with `parameters` (their templates refuse several
+    /// calls in one turn, and render results in the `ipython` role themselves).
+    public static let jsonObject = ToolCallFormat(
+        open: "", close: "", separator: "", resultOpen: "", resultClose: "", argumentsKey: "parameters",
+        allowsParallel: false)
+
+    /// The format for a model (by its id or folder name) before its template is known: the default. A model whose
+    /// own template renders tools replaces it with that template's (`ChatEngine.adapting`).
     public static func forModel(_ id: String) -> ToolCallFormat { toolCallTags }
 
     /// One call as the model writes it.
     public func render(_ call: ToolCall) -> String {
-        open + #"{"name":"# + Self.jsonString(call.name) + #","arguments":"# + Self.compactJSON(call.arguments) + "}"
-            + close
+        open + #"{"name":"# + Self.jsonString(call.name) + "," + Self.jsonString(argumentsKey) + ":"
+            + Self.compactJSON(call.arguments) + "}" + close
     }
 
     /// `text` as a JSON string literal.
@@ -223,7 +237,8 @@ public struct ToolUse: Sendable, Equatable {
         lines.append("</tools>")
         lines.append("")
         lines.append("To call a function, answer with its name and arguments as a JSON object in this form:")
-        lines.append(format.open + #"{"name":"function name","arguments":{"argument":"value"}}"# + format.close)
+        lines.append(format.open + #"{"name":"function name","# + ToolCallFormat.jsonString(format.argumentsKey)
+                         + #":{"argument":"value"}}"# + format.close)
         switch choice {
         case .required: lines.append("Answer with at least one function call.")
         case .function(let name): lines.append("Answer with a call of the function \(name).")
@@ -241,30 +256,37 @@ public struct ToolUse: Sendable, Equatable {
         let functions = callable
         guard parsesCalls, !functions.isEmpty else { return nil }
         var rules: [String] = []
-        let separator = Self.larkLiteral(format.separator)
+        let parallel = parallel && format.allowsParallel
+        // Empty markup (the bare-object format) is left out: Lark has no empty literal.
+        func literal(_ text: String) -> String { text.isEmpty ? "" : Self.larkLiteral(text) + " " }
+        let separator = literal(format.separator)
         switch choice {
+        case .auto where format.open.isEmpty:
+            // Text never starts with `{`; a call is the whole answer.
+            rules.append("start: TEXT | call")
+            rules.append("TEXT: /(?s:[^{].*)?/")
         case .auto:
             rules.append("start: TEXT | pre after_open" + (parallel ? " more" : ""))
-            if parallel { rules.append("more: (\(separator) call)*") }
+            if parallel { rules.append("more: (\(separator)call)*") }
             rules.append("pre[lazy]: /(?s:.*)" + Self.escapeRegex(format.open) + "/")
             let tag = format.open.trimmingCharacters(in: .whitespacesAndNewlines)
             rules.append("TEXT: /(?s:.*)/ & ~/(?s:.*" + Self.escapeRegex(tag) + ".*)/")
         default:
             rules.append("start: calls")
-            rules.append(parallel ? "calls: call (\(separator) call)*" : "calls: call")
+            rules.append(parallel ? "calls: call (\(separator)call)*" : "calls: call")
         }
-        rules.append("call: \(Self.larkLiteral(format.open)) after_open")
-        let closing = Self.larkLiteral(format.close)
-        rules.append("after_open: " + functions.indices.map { "body_\($0) \(closing)" }.joined(separator: " | "))
+        rules.append("call: \(literal(format.open))after_open")
+        let closing = format.close.isEmpty ? "" : " " + Self.larkLiteral(format.close)
+        rules.append("after_open: " + functions.indices.map { "body_\($0)\(closing)" }.joined(separator: " | "))
         for (index, function) in functions.enumerated() {
-            rules.append("body_\(index): %json " + Self.callSchema(function))
+            rules.append("body_\(index): %json " + Self.callSchema(function, argumentsKey: format.argumentsKey))
         }
         return .lark(rules.joined(separator: "\n"))
     }
 
     /// The schema of one call's JSON object: the name as a constant, then the arguments; compact. The arguments
     /// schema's `$defs` and `definitions` move to the top, where its `#/$defs/…` references point.
-    static func callSchema(_ tool: ToolDefinition) -> String {
+    static func callSchema(_ tool: ToolDefinition, argumentsKey: String = "arguments") -> String {
         var parameters = (try? JSONSerialization.jsonObject(with: Data(tool.parameters.utf8))) as? [String: Any]
             ?? ["type": "object"]
         var hoisted = ""
@@ -279,8 +301,9 @@ public struct ToolUse: Sendable, Equatable {
         if parameters["type"] == nil { parameters["type"] = "object" }
         let data = (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
         return #"{"type":"object","properties":{"name":{"const":"# + ToolCallFormat.jsonString(tool.name)
-            + #"},"arguments":"# + String(decoding: data, as: UTF8.self)
-            + #"},"required":["name","arguments"],"additionalProperties":false"# + hoisted
+            + "}," + ToolCallFormat.jsonString(argumentsKey) + ":" + String(decoding: data, as: UTF8.self)
+            + #"},"required":["name","# + ToolCallFormat.jsonString(argumentsKey)
+            + #"],"additionalProperties":false"# + hoisted
             + #","x-guidance":{"whitespace_flexible":false}}"#
     }
 
