@@ -143,6 +143,8 @@ def test_streamed_tool_use_arrives_as_input_json_deltas(client):
     ({"max_tokens": 5, "output_config": {"effort": "high"}, "messages": [{"role": "user", "content": "hi"}]},
      "output_config.effort"),
     ({"max_tokens": 5, "speed": "fast", "messages": [{"role": "user", "content": "hi"}]}, "speed"),
+    ({"max_tokens": 5, "stop_sequences": ["\n"], "tools": [{"name": "f", "input_schema": {"type": "object"}}],
+      "messages": [{"role": "user", "content": "hi"}]}, "stop_sequences"),
 ])
 def test_bad_requests_are_400s_in_anthropics_envelope(server, body, fragment):
     status, error = post(server, "/v1/messages", {"model": CHAT_MODEL, **body})

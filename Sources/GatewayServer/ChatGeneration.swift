@@ -17,6 +17,7 @@ struct ChatGenerationRequest: Sendable {
     var maxTokensParam = "max_tokens"
     var messagesParam = "messages"
     var grammarParam = "response_format"
+    var stopParam = "stop"
     /// How many generations (`n`).
     var count = 1
 }
@@ -64,6 +65,14 @@ extension ChatRoutes {
             try await BlockingWork.run { try engine.promptTokens(messages: messages, tools: tools) }
         }
         var parameters = request.parameters
+        // A stop string inside the call markup of this model's format would end every call before it began.
+        if let stop = tools?.stopInsideMarkup(parameters.stop), let format = tools?.format {
+            throw APIError.invalidRequest(
+                "Invalid '\(request.stopParam)': \(stop.debugDescription) occurs in the model's function-call markup "
+                    + "(\(format.open.debugDescription) … \(format.close.debugDescription)), so no call could complete; "
+                    + "remove it or set 'tool_choice' to 'none'.",
+                param: request.stopParam, code: "invalid_value")
+        }
         // A grammar that came from the tools follows the model's call format.
         if let sent = request.tools, let tools, sent.format != tools.format || sent.parallel != tools.parallel,
            parameters.grammar == sent.grammar() {

@@ -15,7 +15,8 @@ struct MessagesRoutes: Sendable {
         let generation = try await chat.startGeneration(
             ChatGenerationRequest(model: body.model, keepAlive: body.keepAlive, messages: body.messages, tools: body.tools,
                                   parameters: body.generationParameters(),
-                                  grammarParam: body.grammar == nil ? "tools" : "output_config"),
+                                  grammarParam: body.grammar == nil ? "tools" : "output_config",
+                                  stopParam: "stop_sequences"),
             context: context)
         let tools = generation.tools
         let writer = AnthropicMessageWriter(id: AnthropicMessageWriter.makeID(), model: generation.modelID)

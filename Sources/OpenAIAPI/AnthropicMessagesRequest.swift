@@ -114,11 +114,6 @@ public struct AnthropicMessagesRequest: Decodable, Sendable {
                 "output_config.format: cannot be combined with tools unless tool_choice is none", param: "output_config",
                 code: "invalid_value")
         }
-        if let stop = tools?.stopInsideMarkup(stopSequences) {
-            throw APIError.invalidRequest(
-                "stop_sequences: \(stop.debugDescription) occurs in the model's tool-call markup, so no tool call could "
-                    + "complete; remove it or set tool_choice to none", param: "stop_sequences", code: "invalid_value")
-        }
         messages = try Self.parseSystem(reader.value("system")) + Self.parseMessages(reader)
         if !countOnly, messages.last?.role == .assistant {
             throw APIError.invalidRequest(

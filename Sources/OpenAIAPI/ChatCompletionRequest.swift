@@ -76,14 +76,6 @@ public struct ChatCompletionRequest: Decodable, Sendable {
                 param: grammarParam, code: "invalid_value")
         }
         grammar = constraint?.grammar ?? tools?.grammar()
-        if let stop = tools?.stopInsideMarkup(sampling.stop) {
-            throw APIError.invalidRequest(
-                "Invalid 'stop': \(stop.debugDescription) occurs in the model's function-call markup "
-                    + "(\(ToolCallFormat.toolCallTags.open.debugDescription) … "
-                    + "\(ToolCallFormat.toolCallTags.close.debugDescription)), so no call could complete; remove it or "
-                    + "set 'tool_choice' to 'none'.",
-                param: "stop", code: "invalid_value")
-        }
         keepAlive = try KeepAliveField.parse(reader.value(KeepAliveField.name))
         for field in Self.neutralOnly {
             try reader.refuseUnlessNeutral(field.name, neutral: field.neutral, isNeutral: field.isNeutral)

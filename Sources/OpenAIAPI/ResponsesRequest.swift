@@ -60,14 +60,11 @@ public struct ResponsesRequest: Decodable, Sendable {
         }
         input = try ResponsesInput.parse(rawInput)
         instructions = try reader.optional(String.self, "instructions")
-        let body = reader.body
-        let parsedTools = try ResponsesTools.parseTools(reader.value("tools")).enumerated().map { index, tool in
-            var ordered = tool
-            ordered.definition = RequestBodyOrder.ordered([tool.definition], body: body) { _ in
-                [.key("tools"), .index(index), .key("parameters")]
-            }.first ?? tool.definition
-            return ordered
+        var parsedTools = try ResponsesTools.parseTools(reader.value("tools"))
+        let ordered = RequestBodyOrder.ordered(parsedTools.map(\.definition), body: reader.body) {
+            [.key("tools"), .index($0), .key("parameters")]
         }
+        for index in parsedTools.indices where index < ordered.count { parsedTools[index].definition = ordered[index] }
         functionTools = parsedTools
         parallelToolCalls = try reader.optional(Bool.self, "parallel_tool_calls") ?? true
         toolChoice = try ToolChoiceField.parse(reader.value("tool_choice"), tools: parsedTools.map(\.definition),

@@ -472,6 +472,13 @@ struct ChatRouteTests {
             ])
             #expect(tools.status == .badRequest)
             #expect(try decodeError(tools.body).error.param == "tools")
+            // A stop string inside this model's call markup would end every call before it began.
+            try expectErrorEnvelope(
+                try await postJSON(client, "/v1/chat/completions", [
+                    "model": chatModel, "messages": messages, "stop": ["\n"],
+                    "tools": [["type": "function", "function": ["name": "f"]]],
+                ]),
+                status: .badRequest, type: "invalid_request_error", param: "stop", code: "invalid_value")
             try expectErrorEnvelope(
                 try await postJSON(client, "/v1/chat/completions",
                                    ["model": chatModel, "messages": messages, "max_tokens": 9000]),

@@ -71,8 +71,6 @@ struct AnthropicMessagesTests {
         Refusal(Self.body(#""tool_choice":{"type":"any"}"#), "tool_choice", "invalid_value"),
         Refusal(Self.body(#""tools":[{"name":"f","input_schema":{}}]"#, #""tool_choice":{"type":"tool","name":"g"}"#),
                 "tool_choice.name", "invalid_value"),
-        Refusal(Self.body(#""tools":[{"name":"f","input_schema":{}}]"#, #""stop_sequences":["\n"]"#),
-                "stop_sequences", "invalid_value"),
         Refusal(Self.body(#""tools":[{"name":"f","input_schema":{}}]"#, #""tool_choice":{"type":"some"}"#),
                 "tool_choice.type", "invalid_value"),
         Refusal(Self.body(#""tools":[{"name":"f","input_schema":{}}]"#, #""tool_choice":{"type":"any"}"#,

@@ -50,7 +50,9 @@ public struct ModelChatTemplate: Sendable {
     /// `{"name": …, "parameters": …}` object; nil for any other.
     static func callFormat(_ source: String) -> (ToolCallFormat, String)? {
         if source.contains("<tool_call>") { return (.toolCallTags, "<tool_call> blocks") }
-        if source.contains(#""parameters": "#) || source.contains(#"\"parameters\": "#) {
+        // Llama 3.1-3.3's own instruction: 'Respond in the format {"name": function name, "parameters": dictionary
+        // of argument name and its value}'.
+        if source.contains(#""parameters": dictionary of argument name"#) {
             return (.jsonObject, #"bare {"name", "parameters"} objects"#)
         }
         return nil

@@ -124,7 +124,8 @@ public struct ToolCallParser: Sendable {
                 state = .opening("")
                 return ""
             }
-            if first == "{" {
+            // One call per turn where the format allows no more: what follows it is text.
+            if first == "{", calls.isEmpty || format.allowsParallel {
                 state = .head("")
                 return Substring(candidate)
             }
@@ -145,7 +146,7 @@ public struct ToolCallParser: Sendable {
                 state = .opening(candidate)
                 return ""
             }
-            state = .text("")
+            state = afterBreak
             emitText(candidate, into: &events)
             return ""
         case .head(let held):
@@ -155,7 +156,7 @@ public struct ToolCallParser: Sendable {
                 state = .head(candidate)
                 return ""
             case .broken:
-                state = .text("")
+                state = afterBreak
                 emitText(format.open + candidate, into: &events)
                 return ""
             case .complete(let name, let consumed):
@@ -195,11 +196,15 @@ public struct ToolCallParser: Sendable {
                 state = .closing(candidate)
                 return ""
             }
-            state = .text("")
+            state = afterBreak
             emitText(trimmed, into: &events)
             return ""
         }
     }
+
+    /// Where output that broke the format goes on: plain text, which may still meet a tag; with the bare-object
+    /// format nothing after it can be a call.
+    private var afterBreak: State { format.open.isEmpty ? .textOnly : .text("") }
 
     private mutating func emitText(_ piece: String, into events: inout [Event]) {
         guard !piece.isEmpty else { return }

@@ -262,9 +262,9 @@ public struct ToolUse: Sendable, Equatable {
         let separator = literal(format.separator)
         switch choice {
         case .auto where format.open.isEmpty:
-            // Text never starts with `{`; a call is the whole answer.
+            // Text never starts with `{` (after any whitespace); a call is the whole answer.
             rules.append("start: TEXT | call")
-            rules.append("TEXT: /(?s:[^{].*)?/")
+            rules.append(#"TEXT: /(?s:\s*([^{\s].*)?)/"#)
         case .auto:
             rules.append("start: TEXT | pre after_open" + (parallel ? " more" : ""))
             if parallel { rules.append("more: (\(separator)call)*") }
