@@ -150,6 +150,29 @@ extension EngineSchedulerTests {
         #expect(scheduler.reused(2) == 7)
     }
 
+    @Test("a refresh waits while another row decodes: running streams never pay for it")
+    func refreshWaitsForIdle() throws {
+        var scheduler = EngineScheduler(rows: 2, rowLength: 32, maxQueued: 2, idleChunk: 8, busyChunk: 8)
+        _ = scheduler.submit(.init(id: 1, prompt: [1, 2, 3, 4]))
+        _ = scheduler.submit(.init(id: 2, prompt: [5, 6, 7, 8]))
+        _ = scheduler.nextStep()  // 1 prefills
+        scheduler.sampled(1, token: 10)
+        _ = scheduler.nextStep()  // 2 prefills, 1 decodes
+        scheduler.sampled(1, token: 11)
+        scheduler.sampled(2, token: 20)
+        _ = scheduler.nextStep()
+        scheduler.remove(1, last: 12)
+        scheduler.sampled(2, token: 21)
+        #expect(scheduler.refreshes[0] != nil)
+        let busyStep = scheduler.nextStep()
+        let busy = try #require(busyStep)
+        #expect(busy.prefill == nil && busy.ids.contains(2), "2 decodes alone")
+        scheduler.remove(2, last: 22)
+        let idleStep = scheduler.nextStep()
+        let idle = try #require(idleStep)
+        #expect(idle.prefill?.id == EngineScheduler.refreshID && idle.prefill?.row == 0 && !idle.decodes)
+    }
+
     @Test("a waiting request goes before a refresh, and taking the row drops it")
     func requestsBeforeRefreshes() throws {
         var scheduler = EngineScheduler(rows: 1, rowLength: 32, maxQueued: 2, idleChunk: 8, busyChunk: 8)

@@ -57,7 +57,7 @@ public struct EngineScheduler: Sendable {
         var pending: Int32?
     }
 
-    /// Tokens of a free row to run again as a prompt chunk when nothing else is waiting: what its request generated
+    /// Tokens of a free row to run again as a prompt chunk when the engine is otherwise idle: what its request generated
     /// (one token at a time, so not exactly what a cold run computes). Afterwards a conversation that continues
     /// with that answer reuses it exactly.
     public struct Refresh: Sendable, Equatable {
@@ -168,10 +168,11 @@ public struct EngineScheduler: Sendable {
             entry.cached += tokens
             running[id] = entry
         }
-        if step.prefill == nil, waiting.isEmpty, let row = refreshes.keys.min(), var refresh = refreshes[row],
-           !cache.rows[row].inUse, cache.rows[row].tokens.count == refresh.start {
-            let chunk = decoding.isEmpty ? idleChunk : busyChunk
-            var count = min(refresh.tokens.count, chunk)
+        // A refresh runs only when nothing else would wait for it: no request queued, no row decoding. Under load a
+        // continued conversation prefills its answer with its next turn instead (the same work, done only if used).
+        if step.prefill == nil, waiting.isEmpty, decoding.isEmpty, let row = refreshes.keys.min(),
+           var refresh = refreshes[row], !cache.rows[row].inUse, cache.rows[row].tokens.count == refresh.start {
+            var count = min(refresh.tokens.count, idleChunk)
             if refresh.tokens.count - count == 1 { count -= 1 }
             let tokens = Array(refresh.tokens.prefix(count))
             step.prefill = Prefill(id: Self.refreshID, row: row, tokens: tokens, past: refresh.start, last: false)
