@@ -12,12 +12,14 @@
 # `tokenizers` on the model's tokenizer.json, with no special tokens added (the chat pipeline adds none). A template
 # that raises gives `"error"` (its message) instead. An OpenAI request becomes the template's variables as
 # OpenAI-compatible servers hand them to transformers:
-#   - messages: role and content (null content -> ""), `name` when sent; an assistant's `tool_calls` as
+#   - messages: role and content (an assistant turn that only calls functions: None), `name` when sent; an
+#     assistant's `tool_calls` as
 #     {"id", "type": "function", "function": {"name", "arguments": <the arguments JSON parsed to an object>}};
 #     a tool message's `tool_call_id`;
 #   - tools: [{"type": "function", "function": {"name", "description" (when sent), "parameters"}}] unless
 #     tool_choice is "none" (then None, as transformers passes it without tools; `documents` is None too);
-#   - add_generation_prompt: true; bos_token / eos_token from the model's tokenizer_config.json.
+#   - add_generation_prompt: true; the special tokens (bos_token, eos_token, unk_token, pad_token, ...,
+#     additional_special_tokens) from tokenizer_config.json, else special_tokens_map.json.
 import json
 import os
 from datetime import datetime
@@ -94,7 +96,10 @@ CASES = [
 def render_context(request):
     messages = []
     for message in request["messages"]:
-        out = {"role": message["role"], "content": message.get("content") or ""}
+        content = message.get("content")
+        if content is None or (content == "" and message.get("tool_calls")):
+            content = None if message.get("tool_calls") else ""
+        out = {"role": message["role"], "content": content}
         if "name" in message:
             out["name"] = message["name"]
         if message.get("tool_calls"):
@@ -130,13 +135,30 @@ def environment():
     return env
 
 
-def special(config, key):
-    value = config.get(key)
-    return value.get("content") if isinstance(value, dict) else value
+def special_tokens():
+    """transformers' special_tokens_map: each token the tokenizer files name (tokenizer_config.json first, then
+    special_tokens_map.json), and additional_special_tokens as a list."""
+    def read(name):
+        path = os.path.join(MODEL, name)
+        return json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
+
+    def text(value):
+        return value.get("content") if isinstance(value, dict) else value
+
+    config, mapping = read("tokenizer_config.json"), read("special_tokens_map.json")
+    tokens = {}
+    for key in ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]:
+        value = text(config.get(key)) or text(mapping.get(key))
+        if value is not None:
+            tokens[key] = value
+    additional = config.get("additional_special_tokens", mapping.get("additional_special_tokens"))
+    if additional is not None:
+        tokens["additional_special_tokens"] = [text(item) for item in additional]
+    return tokens
 
 
 def main():
-    config = json.load(open(os.path.join(MODEL, "tokenizer_config.json"), encoding="utf-8"))
+    tokens = special_tokens()
     tokenizer = Tokenizer.from_file(os.path.join(MODEL, "tokenizer.json"))
     served = []
     for template_file, model_id in SERVED:
@@ -146,7 +168,7 @@ def main():
             messages, tools = render_context(request)
             # transformers hands `tools` and `documents` to every rendering, None when there are none.
             variables = {"messages": messages, "tools": tools, "documents": None, "add_generation_prompt": True,
-                         "bos_token": special(config, "bos_token"), "eos_token": special(config, "eos_token")}
+                         **tokens}
             body = dict(request, model=model_id, max_tokens=60, temperature=0, parallel_tool_calls=False)
             case = {"name": name, "body": json.dumps(body, ensure_ascii=False)}
             try:

@@ -11,16 +11,21 @@ public struct ModelChatTemplate: Sendable {
     public let template: ChatTemplate
     /// The call format the template describes to the model and writes past calls in.
     public let format: ToolCallFormat
-    public let bosToken: String?
-    public let eosToken: String?
+    /// The special tokens transformers hands every rendering (`bos_token`, `eos_token`, `unk_token`, `pad_token`,
+    /// …, `additional_special_tokens`), from `tokenizer_config.json`, else `special_tokens_map.json`.
+    public let specialTokens: [(String, TemplateValue)]
 
     /// The folder's template when it is one the gateway renders itself: `chat_template.jinja`, else
     /// `tokenizer_config.json`'s `chat_template` (a string, or a list of named templates, of which `tool_use` is
     /// preferred, then `default`). nil when there is none, it does not read `tools`, its call format is not one
     /// the gateway parses, or it does not compile (the error is returned as `note`).
     public static func load(directory: URL) -> (template: ModelChatTemplate?, note: String) {
-        let config = (try? Data(contentsOf: directory.appendingPathComponent("tokenizer_config.json")))
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        func object(_ file: String) -> [String: Any] {
+            (try? Data(contentsOf: directory.appendingPathComponent(file)))
+                .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        }
+        let config = object("tokenizer_config.json")
+        let map = object("special_tokens_map.json")
         var source: String?
         if let data = try? Data(contentsOf: directory.appendingPathComponent("chat_template.jinja")) {
             source = String(decoding: data, as: UTF8.self)
@@ -38,8 +43,7 @@ public struct ModelChatTemplate: Sendable {
         do {
             let template = try ChatTemplate(source)
             return (ModelChatTemplate(template: template, format: format,
-                                      bosToken: specialToken(config["bos_token"]),
-                                      eosToken: specialToken(config["eos_token"])),
+                                      specialTokens: specialTokens(config: config, map: map)),
                     "its own chat template renders tools and \(described)")
         } catch {
             return (nil, "its chat template does not compile here: \(error)")
@@ -63,17 +67,34 @@ public struct ModelChatTemplate: Sendable {
         source.range(of: #"\btools\b"#, options: .regularExpression) != nil
     }
 
-    /// A special token in `tokenizer_config.json`: a string or an AddedToken object with `content`.
+    /// A special token as the tokenizer files write it: a string or an AddedToken object with `content`.
     private static func specialToken(_ value: Any?) -> String? {
         if let text = value as? String { return text }
         return (value as? [String: Any])?["content"] as? String
     }
 
+    static let specialTokenKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token",
+                                   "mask_token"]
+
+    /// Each special token the folder names (tokenizer_config.json first, then special_tokens_map.json), and the
+    /// additional ones as a list.
+    static func specialTokens(config: [String: Any], map: [String: Any]) -> [(String, TemplateValue)] {
+        var tokens: [(String, TemplateValue)] = []
+        for key in specialTokenKeys {
+            if let token = specialToken(config[key]) ?? specialToken(map[key]) { tokens.append((key, .string(token))) }
+        }
+        let additional = (config["additional_special_tokens"] as? [Any]) ?? (map["additional_special_tokens"] as? [Any])
+        if let additional {
+            tokens.append(("additional_special_tokens", .array(additional.compactMap(specialToken).map(TemplateValue.string))))
+        }
+        return tokens
+    }
+
     /// Renders `messages` with the assistant turn opened. `tools` are handed to the template unless the choice is
     /// `none` (then `tools` is None, as transformers passes it without tools), as transformers' `apply_chat_template(messages, tools=…)` receives them from OpenAI-compatible
     /// servers: each tool as `{"type":"function","function":{"name","description"?,"parameters"}}`, an assistant's
-    /// calls as `{"id","type":"function","function":{"name","arguments": <the arguments as an object>}}`, a tool
-    /// result with its `tool_call_id`.
+    /// calls as `{"id","type":"function","function":{"name","arguments": <the arguments as an object>}}` (content
+    /// None when the turn is only calls), a tool result with its `tool_call_id`, and the folder's special tokens.
     public func render(_ messages: [PromptMessage], tools: ToolUse?) throws -> String {
         // transformers hands `tools` and `documents` to every rendering, None when there are none.
         var described = TemplateValue.null
@@ -84,14 +105,15 @@ public struct ModelChatTemplate: Sendable {
             ("documents", .null),
             ("add_generation_prompt", .bool(true)),
         ]
-        if let bosToken { context.append(("bos_token", .string(bosToken))) }
-        if let eosToken { context.append(("eos_token", .string(eosToken))) }
+        context += specialTokens
         return try template.render(context)
     }
 
     static func message(_ message: PromptMessage) -> TemplateValue {
-        var pairs: [(String, TemplateValue)] = [("role", .string(message.role.rawValue)),
-                                                ("content", .string(message.content))]
+        // An assistant turn that only calls functions has no content: None, as OpenAI's clients send it.
+        let content: TemplateValue = message.role == .assistant && !message.toolCalls.isEmpty && message.content.isEmpty
+            ? .null : .string(message.content)
+        var pairs: [(String, TemplateValue)] = [("role", .string(message.role.rawValue)), ("content", content)]
         if let name = message.name { pairs.append(("name", .string(name))) }
         if !message.toolCalls.isEmpty {
             pairs.append(("tool_calls", .array(message.toolCalls.map { call in
