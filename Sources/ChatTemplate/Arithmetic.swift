@@ -5,8 +5,9 @@
 enum Arithmetic {
     static func apply(_ op: String, _ a: Value, _ b: Value, renderer: Renderer) throws -> Value {
         if op == "~" {
-            let text = PythonFormat.str(a) + PythonFormat.str(b)
-            try renderer.checkSize(text.utf8.count)
+            let (x, y) = (try PythonFormat.str(a), try PythonFormat.str(b))
+            try renderer.checkSize(x.utf8.count + y.utf8.count)
+            let text = x + y
             return .string(text)
         }
         if case .undefined(let name) = a { throw TemplateError("'\(name ?? "value")' is undefined") }

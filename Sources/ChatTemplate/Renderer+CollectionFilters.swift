@@ -17,9 +17,7 @@ extension Renderer {
             let separator = try args.string(0, "d") ?? ""
             var items = try iterate(value)
             if let path = try args.string(1, "attribute") { items = try items.map { try attributePath($0, path) } }
-            let result = items.map(PythonFormat.str).joined(separator: separator)
-            try checkSize(result.utf8.count)
-            return .string(result)
+            return .string(try join(try items.map(PythonFormat.str), separator: separator))
         case "items":
             switch value {
             case .dict(let d): return .list(d.entries.map { .tuple([.string($0.key), $0.value]) })
@@ -46,15 +44,12 @@ extension Renderer {
         case "unique":
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
             let path = try args.string(1, "attribute")
-            var seen: [Value] = []
+            var seen = UniqueSet()
             var out: [Value] = []
             for item in try iterate(value) {
                 try tick()
                 let key = Self.sortKey(try path.map { try attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
-                if !seen.contains(where: { $0.equals(key) }) {
-                    seen.append(key)
-                    out.append(item)
-                }
+                if try seen.insert(key, meter: meter) { out.append(item) }
             }
             return .list(out)
         case "min", "max":
@@ -67,7 +62,9 @@ extension Renderer {
         case "sum":
             let path = try args.string(0, "attribute")
             var total = args.value(1, "start") ?? .int(0)
+            if case .string = total { throw TemplateError("sum() can't sum strings [use ''.join(seq) instead]") }
             for item in try iterate(value) {
+                try tick()
                 total = try Arithmetic.apply("+", total, try path.map { try attributePath(item, $0) } ?? item, renderer: self)
             }
             return total
@@ -79,6 +76,7 @@ extension Renderer {
             let size = try args.int(0, "linecount", default: 1)
             guard size > 0 else { throw TemplateError("batch size must be positive") }
             let fill = args.value(1, "fill_with")
+            if let fill, !fill.isUndefined, !isNone(fill) { try checkSize(size) }
             var rows: [Value] = []
             var row: [Value] = []
             for item in try iterate(value) {
@@ -126,10 +124,19 @@ extension Renderer {
         let keyed = try items.map { (try key($0), $0) }
         var failure: TemplateError?
         let result = keyed.enumerated().sorted { a, b in
+            // Once anything failed (the deadline included), finish the sort cheaply.
+            if failure != nil { return a.offset < b.offset }
             let (ka, kb) = (a.element.0, b.element.0)
-            guard let less = (reverse ? kb : ka).lessThan(reverse ? ka : kb),
-                let greater = (reverse ? ka : kb).lessThan(reverse ? kb : ka)
-            else {
+            let less: Bool?
+            let greater: Bool?
+            do {
+                less = try (reverse ? kb : ka).lessThan(reverse ? ka : kb, meter: meter)
+                greater = try (reverse ? ka : kb).lessThan(reverse ? kb : ka, meter: meter)
+            } catch {
+                failure = error as? TemplateError ?? TemplateError("\(error)")
+                return a.offset < b.offset
+            }
+            guard let less, let greater else {
                 failure = TemplateError("'<' not supported between instances of '\(ka.typeName)' and '\(kb.typeName)'")
                 return a.offset < b.offset
             }
