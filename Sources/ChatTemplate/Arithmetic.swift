@@ -34,8 +34,14 @@ enum Arithmetic {
             let (total, overflow) = items.count.multipliedReportingOverflow(by: max(n, 0))
             if overflow { throw TemplateError("value too large") }
             try renderer.checkSize(total)
-            var out: [Value] = []
-            for _ in 0..<max(n, 0) { out.append(contentsOf: items) }
+            var out: [Value]
+            if items.count == 1 {
+                out = Array(repeating: items[0], count: max(n, 0))
+            } else {
+                out = []
+                out.reserveCapacity(total)
+                for _ in 0..<max(n, 0) { out.append(contentsOf: items) }
+            }
             if case .tuple = a { return .tuple(out) }
             if case .tuple = b { return .tuple(out) }
             return .list(out)

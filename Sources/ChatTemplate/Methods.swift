@@ -68,6 +68,7 @@ enum Methods {
                 guard case .string(let affix) = candidate else {
                     throw TemplateError("\(name) first arg must be str or a tuple of str")
                 }
+                try renderer.meter.add(1 + min(affix.utf8.count, s.utf8.count))
                 if name == "startswith" ? StringOps.startsWith(s, affix) : StringOps.endsWith(s, affix) {
                     return .bool(true)
                 }

@@ -31,7 +31,10 @@ enum PythonFormat {
         case .bool(let b): out += b ? "True" : "False"
         case .int(let i): out += String(i)
         case .double(let d): out += float(d)
-        case .string(let s): out += quote(s)
+        case .string(let s):
+            // A quoted string is at least two bytes longer than the string.
+            if s.utf8.count > maxBytes - 2 - out.utf8.count { throw TemplateError("value too large") }
+            out += quote(s)
         case .list(let items):
             out += "["
             try writeItems(items, into: &out)

@@ -15,9 +15,18 @@ extension Renderer {
             return .list(try iterate(value).reversed())
         case "join":
             let separator = try args.string(0, "d") ?? ""
-            var items = try iterate(value)
-            if let path = try args.string(1, "attribute") { items = try items.map { try attributePath($0, path) } }
-            return .string(try join(try items.map(PythonFormat.str), separator: separator))
+            let path = try args.string(1, "attribute")
+            // Each item's text is sized as it is made, so the parts held stay under the cap.
+            var parts: [String] = []
+            var size = 0
+            for item in try iterate(value) {
+                let part = try PythonFormat.str(try path.map { try attributePath(item, $0) } ?? item)
+                try addSize(&size, part.utf8.count)
+                if !parts.isEmpty { try addSize(&size, separator.utf8.count) }
+                try meter.add()
+                parts.append(part)
+            }
+            return .string(parts.joined(separator: separator))
         case "items":
             switch value {
             case .dict(let d): return .list(d.entries.map { .tuple([.string($0.key), $0.value]) })
@@ -32,14 +41,14 @@ extension Renderer {
             let pairs = d.entries.map { Value.tuple([.string($0.key), $0.value]) }
             return .list(try sorted(pairs, reverse: reverse) { pair in
                 guard case .tuple(let kv) = pair else { return pair }
-                return Self.sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
+                return try self.sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
             })
         case "sort":
             let reverse = args.bool(0, "reverse", default: false)
             let caseSensitive = args.bool(1, "case_sensitive", default: false)
             let path = try args.string(2, "attribute")
             return .list(try sorted(try iterate(value), reverse: reverse) { item in
-                Self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                try self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
             })
         case "unique":
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
@@ -48,7 +57,7 @@ extension Renderer {
             var out: [Value] = []
             for item in try iterate(value) {
                 try tick()
-                let key = Self.sortKey(try path.map { try attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                let key = try sortKey(try path.map { try attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
                 if try seen.insert(key, meter: meter) { out.append(item) }
             }
             return .list(out)
@@ -56,7 +65,7 @@ extension Renderer {
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
             let path = try args.string(1, "attribute")
             let items = try sorted(try iterate(value), reverse: name == "max") { item in
-                Self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                try self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
             }
             return items.first ?? .undefined(nil)
         case "sum":
@@ -114,8 +123,14 @@ extension Renderer {
         return current
     }
 
-    static func sortKey(_ value: Value, caseSensitive: Bool) -> Value {
-        if !caseSensitive, case .string(let s) = value { return .string(s.lowercased()) }
+    /// The key `sort`/`unique`/`min`/`max` compare by: strings lower-cased
+    /// unless case-sensitive (charged to the deadline, since a list can repeat
+    /// a multi-megabyte string millions of times).
+    func sortKey(_ value: Value, caseSensitive: Bool) throws -> Value {
+        if !caseSensitive, case .string(let s) = value {
+            try meter.add(1 + s.utf8.count)
+            return .string(s.lowercased())
+        }
         return value
     }
 
@@ -189,6 +204,9 @@ extension Renderer {
             throw TemplateError("map requires a filter name or attribute=")
         }
         let rest = Array(args.positional.dropFirst())
-        return .list(try items.map { try applyFilter(filterName, $0, rest, args.keyword) })
+        return .list(try items.map { item in
+            try tick()
+            return try applyFilter(filterName, item, rest, args.keyword)
+        })
     }
 }

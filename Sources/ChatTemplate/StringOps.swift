@@ -185,10 +185,11 @@ enum StringOps {
                 continue
             }
             previousCR = c == "\r"
-            if ["\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{2029}"].contains(c) {
+            switch c {
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{2029}":
                 lines.append(String(current))
                 current = String.UnicodeScalarView()
-            } else {
+            default:
                 current.append(c)
             }
         }
