@@ -17,9 +17,6 @@ final class WorkMeter {
         deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, seconds) * 1000)))
     }
 
-    /// A meter that never expires, for code paths outside a render.
-    static func unbounded() -> WorkMeter { WorkMeter(seconds: 365 * 24 * 3600) }
-
     /// Throws once the deadline has passed.
     func check() throws {
         pending = 0
@@ -32,7 +29,4 @@ final class WorkMeter {
         pending &+= units
         if pending >= Self.pollInterval { try check() }
     }
-
-    /// Whether the deadline has passed (for callbacks that cannot throw).
-    var expired: Bool { ContinuousClock.now >= deadline }
 }
