@@ -5,8 +5,9 @@
 enum Arithmetic {
     static func apply(_ op: String, _ a: Value, _ b: Value, renderer: Renderer) throws -> Value {
         if op == "~" {
-            let text = PythonFormat.str(a) + PythonFormat.str(b)
-            try renderer.checkSize(text.utf8.count)
+            let (x, y) = (try PythonFormat.str(a), try PythonFormat.str(b))
+            try renderer.checkSize(x.utf8.count + y.utf8.count)
+            let text = x + y
             return .string(text)
         }
         if case .undefined(let name) = a { throw TemplateError("'\(name ?? "value")' is undefined") }
@@ -33,8 +34,14 @@ enum Arithmetic {
             let (total, overflow) = items.count.multipliedReportingOverflow(by: max(n, 0))
             if overflow { throw TemplateError("value too large") }
             try renderer.checkSize(total)
-            var out: [Value] = []
-            for _ in 0..<max(n, 0) { out.append(contentsOf: items) }
+            var out: [Value]
+            if items.count == 1 {
+                out = Array(repeating: items[0], count: max(n, 0))
+            } else {
+                out = []
+                out.reserveCapacity(total)
+                for _ in 0..<max(n, 0) { out.append(contentsOf: items) }
+            }
             if case .tuple = a { return .tuple(out) }
             if case .tuple = b { return .tuple(out) }
             return .list(out)

@@ -9,8 +9,16 @@
 public struct ChatTemplate: Sendable {
     private let nodes: [Node]
 
-    /// Parses `source`; throws `TemplateError` (with a line) on syntax errors.
+    /// The longest template source accepted: real chat templates are under
+    /// 64 KiB, and a template may come from a model folder pulled from anywhere.
+    public static let maxSourceBytes = 1 << 20
+
+    /// Parses `source`; throws `TemplateError` (with a line) on syntax errors
+    /// and on sources over `maxSourceBytes`.
     public init(_ source: String) throws {
+        guard source.utf8.count <= Self.maxSourceBytes else {
+            throw TemplateError("template source exceeds \(Self.maxSourceBytes) bytes")
+        }
         nodes = try Parser.parse(source)
     }
 

@@ -34,11 +34,11 @@ extension Renderer {
             let useBoolean = args.bool(1, "boolean", default: false)
             if value.isUndefined || (useBoolean && !value.isTruthy) { return fallback }
             return value
-        case "string": return .string(PythonFormat.str(value))
+        case "string": return .string(try PythonFormat.str(value))
         case "safe": return value
         case "e", "escape", "forceescape":
             if case .string = value {} else if value.isUndefined { return .empty }
-            return .string(Self.htmlEscape(PythonFormat.str(value)))
+            return .string(Self.htmlEscape(try PythonFormat.str(value)))
         case "int": return try toInt(value, args)
         case "float": return try toFloat(value, args)
         case "abs":
@@ -55,9 +55,7 @@ extension Renderer {
             guard let old = try args.string(0, "old"), let new = try args.string(1, "new") else {
                 throw TemplateError("replace() needs old and new")
             }
-            let result = StringOps.replace(try text(value), old, new, count: try args.int(2, "count", default: -1))
-            try checkSize(result.utf8.count)
-            return .string(result)
+            return .string(try replace(try text(value), old, new, count: try args.int(2, "count", default: -1)))
         case "indent": return try indent(value, args)
         case "wordcount":
             return .int(try text(value).split(whereSeparator: { $0.isWhitespace }).count)
@@ -81,7 +79,7 @@ extension Renderer {
 
     /// The string a string filter works on (`str()` of non-strings, as jinja2's `soft_str`).
     func text(_ value: Value) throws -> String {
-        PythonFormat.str(value)
+        try PythonFormat.str(value)
     }
 
     /// transformers' `tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)`.
@@ -107,6 +105,8 @@ extension Renderer {
         return .string(try dumper.dump(value))
     }
 
+    /// jinja2's `int(default=0, base=10)`: Python's `int(text, base)`, and when
+    /// that fails (any base, including one Python refuses), `int(float(text))`.
     private func toInt(_ value: Value, _ args: CallArguments) throws -> Value {
         let fallback = args.value(0, "default") ?? .int(0)
         let base = try args.int(1, "base", default: 10)
@@ -118,11 +118,42 @@ extension Renderer {
             return .int(Int(d))
         case .string(let s):
             let trimmed = StringOps.strip(s, nil, leading: true, trailing: true).replacingUnderscores
-            if let i = Int(trimmed, radix: base) { return .int(i) }
-            if base == 10, let d = Double(trimmed), d.isFinite, d > -9.2e18, d < 9.2e18 { return .int(Int(d)) }
+            if let i = Self.pythonInt(trimmed, base: base) { return .int(i) }
+            // Swift's Double also reads hex floats ("0x1p3"); Python's float does not.
+            if !trimmed.contains(where: { $0 == "x" || $0 == "X" }), let d = Double(trimmed),
+                d.isFinite, d > -9.2e18, d < 9.2e18
+            {
+                return .int(Int(d))
+            }
             return fallback
         default: return fallback
         }
+    }
+
+    /// Python's `int(text, base)` for a stripped, underscore-free `text`: base
+    /// 0 reads a `0x`/`0o`/`0b` prefix (else decimal without leading zeros),
+    /// bases 16/8/2 accept their own prefix; nil for anything Python refuses,
+    /// bases outside 0 and 2...36 included (Swift's parser traps on those).
+    static func pythonInt(_ text: String, base: Int) -> Int? {
+        guard base == 0 || (2...36).contains(base) else { return nil }
+        var body = Substring(text)
+        var sign = ""
+        if let first = body.first, first == "+" || first == "-" {
+            sign = first == "-" ? "-" : ""
+            body = body.dropFirst()
+        }
+        var radix = base
+        for (prefix, prefixRadix) in [("0x", 16), ("0o", 8), ("0b", 2)]
+        where (base == 0 || base == prefixRadix) && body.lowercased().hasPrefix(prefix) {
+            radix = prefixRadix
+            body = body.dropFirst(2)
+        }
+        if radix == 0 {
+            radix = 10
+            if body.first == "0", body.contains(where: { $0 != "0" }) { return nil }
+        }
+        guard let first = body.first, first != "+", first != "-" else { return nil }
+        return Int(sign + body, radix: radix)
     }
 
     private func toFloat(_ value: Value, _ args: CallArguments) throws -> Value {
@@ -181,6 +212,18 @@ extension Renderer {
         let first = args.bool(1, "first", default: false)
         let blank = args.bool(2, "blank", default: false)
         var lines = StringOps.splitLines(s + "\n")
+        // The result's size, worked out before building it (a long prefix on
+        // millions of lines would otherwise be built in full first).
+        var size = 0
+        var prefixed = first ? 1 : 0
+        for (i, line) in lines.enumerated() {
+            try addSize(&size, line.utf8.count)
+            if i > 0 {
+                try addSize(&size, 1)
+                if blank || !line.isEmpty { prefixed += 1 }
+            }
+        }
+        try addSize(&size, prefixed, times: prefix.utf8.count)
         var result: String
         if blank {
             result = lines.joined(separator: "\n" + prefix)

@@ -32,7 +32,7 @@ enum Methods {
             return try dictMethod(d, name, args)
         case .list(let items), .tuple(let items):
             if unsafe.contains(name) { throw refused(name, "list") }
-            return try listMethod(items, name, args)
+            return try listMethod(items, name, args, meter: renderer.meter)
         default:
             throw TemplateError("'\(receiver.typeName)' object has no attribute '\(name)'")
         }
@@ -53,7 +53,8 @@ enum Methods {
             let sep = try args.string(0, "sep")
             let maxSplit = try args.int(1, "maxsplit", default: -1)
             let parts = name == "split"
-                ? try StringOps.split(s, sep, maxSplit: maxSplit) : try StringOps.rsplit(s, sep, maxSplit: maxSplit)
+                ? try StringOps.split(s, sep, maxSplit: maxSplit, meter: renderer.meter)
+                : try StringOps.rsplit(s, sep, maxSplit: maxSplit, meter: renderer.meter)
             return .list(parts.map(Value.string))
         case "splitlines":
             return .list(StringOps.splitLines(s).map(Value.string))
@@ -67,6 +68,7 @@ enum Methods {
                 guard case .string(let affix) = candidate else {
                     throw TemplateError("\(name) first arg must be str or a tuple of str")
                 }
+                try renderer.meter.add(1 + min(affix.utf8.count, s.utf8.count))
                 if name == "startswith" ? StringOps.startsWith(s, affix) : StringOps.endsWith(s, affix) {
                     return .bool(true)
                 }
@@ -80,18 +82,19 @@ enum Methods {
             guard let old = try args.string(0, "old"), let new = try args.string(1, "new") else {
                 throw TemplateError("replace() takes at least 2 arguments")
             }
-            let result = StringOps.replace(s, old, new, count: try args.int(2, "count", default: -1))
-            try renderer.checkSize(result.utf8.count)
-            return .string(result)
+            return .string(try renderer.replace(s, old, new, count: try args.int(2, "count", default: -1)))
         case "find", "rfind", "index":
             guard let sub = try args.string(0, "sub") else { throw TemplateError("\(name)() takes at least 1 argument") }
             let hay = StringOps.scalars(s)
-            let found = name == "rfind" ? StringOps.rfind(hay, StringOps.scalars(sub)) : StringOps.find(hay, StringOps.scalars(sub))
+            let needle = StringOps.scalars(sub)
+            let found = name == "rfind"
+                ? try StringOps.rfind(hay, needle, meter: renderer.meter)
+                : try StringOps.find(hay, needle, meter: renderer.meter)
             if found == nil, name == "index" { throw TemplateError("substring not found") }
             return .int(found ?? -1)
         case "count":
             guard let sub = try args.string(0, "sub") else { throw TemplateError("count() takes at least 1 argument") }
-            return .int(StringOps.count(s, sub))
+            return .int(try StringOps.count(s, sub, meter: renderer.meter))
         case "join":
             guard let iterable = args.value(0, "iterable") else { throw TemplateError("join() takes exactly one argument") }
             let parts = try renderer.iterate(iterable).map { item -> String in
@@ -100,9 +103,7 @@ enum Methods {
                 }
                 return text
             }
-            let result = parts.joined(separator: s)
-            try renderer.checkSize(result.utf8.count)
-            return .string(result)
+            return .string(try renderer.join(parts, separator: s))
         case "isdigit": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit })
         case "isalpha": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic })
         case "isalnum": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil })
@@ -129,17 +130,19 @@ enum Methods {
         }
     }
 
-    private static func listMethod(_ items: [Value], _ name: String, _ args: CallArguments) throws -> Value {
+    private static func listMethod(
+        _ items: [Value], _ name: String, _ args: CallArguments, meter: WorkMeter
+    ) throws -> Value {
         switch name {
         case "index":
             guard let needle = args.value(0, "value") else { throw TemplateError("index expected 1 argument") }
-            guard let i = items.firstIndex(where: { $0.equals(needle) }) else {
-                throw TemplateError("\(PythonFormat.repr(needle)) is not in list")
+            guard let i = try items.firstIndex(where: { try $0.equals(needle, meter: meter) }) else {
+                throw TemplateError("\(try PythonFormat.repr(needle)) is not in list")
             }
             return .int(i)
         case "count":
             guard let needle = args.value(0, "value") else { throw TemplateError("count expected 1 argument") }
-            return .int(items.filter { $0.equals(needle) }.count)
+            return .int(try items.filter { try $0.equals(needle, meter: meter) }.count)
         case "copy": return .list(items)
         default: throw TemplateError("list.\(name)() is not supported")
         }

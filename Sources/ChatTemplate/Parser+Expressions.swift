@@ -67,11 +67,22 @@ extension Parser {
         }
     }
 
+    /// Counts one more link of a chain built in a loop (`a ~ b ~ c`, `x.a.b`,
+    /// `x | f | g`) against the depth limit: each link nests the AST one level
+    /// deeper, and evaluating or freeing it recurses once per level, though the
+    /// loop that builds it does not. The caller gives the links back on exit.
+    private mutating func link(_ links: inout Int) throws {
+        try enter()
+        links += 1
+    }
+
     mutating func parseExpression() throws -> Expr {
         try enter()
-        defer { depth -= 1 }
+        var links = 1
+        defer { depth -= links }
         var expr = try parseOr()
         while skipName("if") {
+            try link(&links)
             let condition = try parseOr()
             let otherwise: Expr? = skipName("else") ? try parseExpression() : nil
             expr = .conditional(then: expr, condition: condition, otherwise: otherwise)
@@ -80,14 +91,24 @@ extension Parser {
     }
 
     private mutating func parseOr() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parseAnd()
-        while skipName("or") { left = .or(left, try parseAnd()) }
+        while skipName("or") {
+            try link(&links)
+            left = .or(left, try parseAnd())
+        }
         return left
     }
 
     private mutating func parseAnd() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parseNot()
-        while skipName("and") { left = .and(left, try parseNot()) }
+        while skipName("and") {
+            try link(&links)
+            left = .and(left, try parseNot())
+        }
         return left
     }
 
@@ -120,32 +141,48 @@ extension Parser {
     }
 
     private mutating func parseMath1() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parseConcat()
         while case .op(let op) = peek, op == "+" || op == "-" {
             tokenIndex += 1
+            try link(&links)
             left = .binary(op, left, try parseConcat())
         }
         return left
     }
 
     private mutating func parseConcat() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parseMath2()
-        while skipOp("~") { left = .binary("~", left, try parseMath2()) }
+        while skipOp("~") {
+            try link(&links)
+            left = .binary("~", left, try parseMath2())
+        }
         return left
     }
 
     private mutating func parseMath2() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parsePow()
         while case .op(let op) = peek, ["*", "/", "//", "%"].contains(op) {
             tokenIndex += 1
+            try link(&links)
             left = .binary(op, left, try parsePow())
         }
         return left
     }
 
     private mutating func parsePow() throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var left = try parseUnary(withFilter: true)
-        while skipOp("**") { left = .binary("**", left, try parseUnary(withFilter: true)) }
+        while skipOp("**") {
+            try link(&links)
+            left = .binary("**", left, try parseUnary(withFilter: true))
+        }
         return left
     }
 
@@ -216,8 +253,11 @@ extension Parser {
     }
 
     private mutating func parsePostfix(_ base: Expr) throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var expr = base
         while true {
+            if case .op(let op) = peek, op == "." || op == "[" || op == "(" { try link(&links) }
             if skipOp(".") {
                 switch peek {
                 case .name(let name):
@@ -288,8 +328,14 @@ extension Parser {
     }
 
     private mutating func parseFilterChain(_ base: Expr) throws -> Expr {
+        var links = 0
+        defer { depth -= links }
         var expr = base
         while true {
+            switch peek {
+            case .op("|"), .op("("), .name("is"): try link(&links)
+            default: break
+            }
             if skipOp("|") {
                 let (name, args) = try parseFilterCall()
                 expr = .filter(expr, name: name, args)

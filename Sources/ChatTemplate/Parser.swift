@@ -142,7 +142,9 @@ struct Parser {
             if case .name(let n) = peek, stopAtIn, n == "in" { break }
             if case .op("(") = peek {
                 tokenIndex += 1
+                try enter()
                 items.append(try parseTarget(stopAtIn: false))
+                depth -= 1
                 try expectOp(")")
             } else {
                 let name = try expectName()

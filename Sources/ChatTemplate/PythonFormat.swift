@@ -1,37 +1,78 @@
 /// Python's text forms of values: `str()` (what `{{ x }}` prints) and
 /// `repr()` (how items inside a printed list or dict appear).
+///
+/// A list can repeat a large string millions of times (`[s] * 4000000`), so
+/// the text is written into one buffer whose size is checked after every
+/// piece: printing stops at `maxBytes` instead of building terabytes.
 enum PythonFormat {
+    /// The longest text `str`/`repr` will build (the output cap).
+    static let maxBytes = 8 << 20
+
     /// `str(value)`; `Undefined` prints as the empty string, as in jinja2.
-    static func str(_ value: Value) -> String {
+    static func str(_ value: Value) throws -> String {
         switch value {
         case .undefined: return ""
         case .string(let s): return s
-        default: return repr(value)
+        default: return try repr(value)
         }
     }
 
     /// `repr(value)`.
-    static func repr(_ value: Value) -> String {
+    static func repr(_ value: Value) throws -> String {
+        var out = ""
+        try write(value, into: &out)
+        return out
+    }
+
+    private static func write(_ value: Value, into out: inout String) throws {
         switch value {
-        case .undefined: return ""
-        case .none: return "None"
-        case .bool(let b): return b ? "True" : "False"
-        case .int(let i): return String(i)
-        case .double(let d): return float(d)
-        case .string(let s): return quote(s)
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .undefined: break
+        case .none: out += "None"
+        case .bool(let b): out += b ? "True" : "False"
+        case .int(let i): out += String(i)
+        case .double(let d): out += float(d)
+        case .string(let s):
+            // A quoted string is at least two bytes longer than the string.
+            if s.utf8.count > maxBytes - 2 - out.utf8.count { throw TemplateError("value too large") }
+            out += quote(s)
+        case .list(let items):
+            out += "["
+            try writeItems(items, into: &out)
+            out += "]"
         case .tuple(let items):
-            return items.count == 1 ? "(" + repr(items[0]) + ",)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+            out += "("
+            try writeItems(items, into: &out)
+            out += items.count == 1 ? ",)" : ")"
         case .dict(let dict):
-            return "{" + dict.entries.map { quote($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
+            out += "{"
+            for (i, entry) in dict.entries.enumerated() {
+                if i > 0 { out += ", " }
+                out += quote(entry.key) + ": "
+                try write(entry.value, into: &out)
+            }
+            out += "}"
         case .namespace(let box):
-            return "<Namespace " + box.attributes.entries.map { $0.key + "=" + repr($0.value) }.joined(separator: ", ") + ">"
+            out += "<Namespace "
+            for (i, entry) in box.attributes.entries.enumerated() {
+                if i > 0 { out += ", " }
+                out += entry.key + "="
+                try write(entry.value, into: &out)
+            }
+            out += ">"
         case .callable(let callable):
             switch callable {
-            case .global(let name): return "<function \(name)>"
-            case .macro(let macro, _): return "<Macro '\(macro.name)'>"
-            case .method(_, let name): return "<built-in method \(name)>"
+            case .global(let name): out += "<function \(name)>"
+            case .macro(let macro, _): out += "<Macro '\(macro.name)'>"
+            case .method(_, let name): out += "<built-in method \(name)>"
             }
+        }
+        if out.utf8.count > maxBytes { throw TemplateError("value too large") }
+    }
+
+    private static func writeItems(_ items: [Value], into out: inout String) throws {
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += ", " }
+            try write(item, into: &out)
         }
     }
 

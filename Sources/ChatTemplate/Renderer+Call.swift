@@ -139,7 +139,7 @@ enum Globals {
             box.attributes = dict
             return .namespace(box)
         case "raise_exception":
-            let message = positional.first.map(PythonFormat.str) ?? ""
+            let message = try positional.first.map(PythonFormat.str) ?? ""
             throw TemplateError(message, raised: true)
         case "strftime_now":
             guard case .string(let format)? = positional.first else {

@@ -15,11 +15,18 @@ extension Renderer {
             return .list(try iterate(value).reversed())
         case "join":
             let separator = try args.string(0, "d") ?? ""
-            var items = try iterate(value)
-            if let path = try args.string(1, "attribute") { items = try items.map { try attributePath($0, path) } }
-            let result = items.map(PythonFormat.str).joined(separator: separator)
-            try checkSize(result.utf8.count)
-            return .string(result)
+            let path = try args.string(1, "attribute")
+            // Each item's text is sized as it is made, so the parts held stay under the cap.
+            var parts: [String] = []
+            var size = 0
+            for item in try iterate(value) {
+                let part = try PythonFormat.str(try path.map { try attributePath(item, $0) } ?? item)
+                try addSize(&size, part.utf8.count)
+                if !parts.isEmpty { try addSize(&size, separator.utf8.count) }
+                try meter.add()
+                parts.append(part)
+            }
+            return .string(parts.joined(separator: separator))
         case "items":
             switch value {
             case .dict(let d): return .list(d.entries.map { .tuple([.string($0.key), $0.value]) })
@@ -34,40 +41,39 @@ extension Renderer {
             let pairs = d.entries.map { Value.tuple([.string($0.key), $0.value]) }
             return .list(try sorted(pairs, reverse: reverse) { pair in
                 guard case .tuple(let kv) = pair else { return pair }
-                return Self.sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
+                return try self.sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
             })
         case "sort":
             let reverse = args.bool(0, "reverse", default: false)
             let caseSensitive = args.bool(1, "case_sensitive", default: false)
             let path = try args.string(2, "attribute")
             return .list(try sorted(try iterate(value), reverse: reverse) { item in
-                Self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                try self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
             })
         case "unique":
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
             let path = try args.string(1, "attribute")
-            var seen: [Value] = []
+            var seen = UniqueSet()
             var out: [Value] = []
             for item in try iterate(value) {
                 try tick()
-                let key = Self.sortKey(try path.map { try attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
-                if !seen.contains(where: { $0.equals(key) }) {
-                    seen.append(key)
-                    out.append(item)
-                }
+                let key = try sortKey(try path.map { try attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                if try seen.insert(key, meter: meter) { out.append(item) }
             }
             return .list(out)
         case "min", "max":
             let caseSensitive = args.bool(0, "case_sensitive", default: false)
             let path = try args.string(1, "attribute")
             let items = try sorted(try iterate(value), reverse: name == "max") { item in
-                Self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
+                try self.sortKey(try path.map { try self.attributePath(item, $0) } ?? item, caseSensitive: caseSensitive)
             }
             return items.first ?? .undefined(nil)
         case "sum":
             let path = try args.string(0, "attribute")
             var total = args.value(1, "start") ?? .int(0)
+            if case .string = total { throw TemplateError("sum() can't sum strings [use ''.join(seq) instead]") }
             for item in try iterate(value) {
+                try tick()
                 total = try Arithmetic.apply("+", total, try path.map { try attributePath(item, $0) } ?? item, renderer: self)
             }
             return total
@@ -79,6 +85,7 @@ extension Renderer {
             let size = try args.int(0, "linecount", default: 1)
             guard size > 0 else { throw TemplateError("batch size must be positive") }
             let fill = args.value(1, "fill_with")
+            if let fill, !fill.isUndefined, !isNone(fill) { try checkSize(size) }
             var rows: [Value] = []
             var row: [Value] = []
             for item in try iterate(value) {
@@ -116,8 +123,14 @@ extension Renderer {
         return current
     }
 
-    static func sortKey(_ value: Value, caseSensitive: Bool) -> Value {
-        if !caseSensitive, case .string(let s) = value { return .string(s.lowercased()) }
+    /// The key `sort`/`unique`/`min`/`max` compare by: strings lower-cased
+    /// unless case-sensitive (charged to the deadline, since a list can repeat
+    /// a multi-megabyte string millions of times).
+    func sortKey(_ value: Value, caseSensitive: Bool) throws -> Value {
+        if !caseSensitive, case .string(let s) = value {
+            try meter.add(1 + s.utf8.count)
+            return .string(s.lowercased())
+        }
         return value
     }
 
@@ -126,10 +139,19 @@ extension Renderer {
         let keyed = try items.map { (try key($0), $0) }
         var failure: TemplateError?
         let result = keyed.enumerated().sorted { a, b in
+            // Once anything failed (the deadline included), finish the sort cheaply.
+            if failure != nil { return a.offset < b.offset }
             let (ka, kb) = (a.element.0, b.element.0)
-            guard let less = (reverse ? kb : ka).lessThan(reverse ? ka : kb),
-                let greater = (reverse ? ka : kb).lessThan(reverse ? kb : ka)
-            else {
+            let less: Bool?
+            let greater: Bool?
+            do {
+                less = try (reverse ? kb : ka).lessThan(reverse ? ka : kb, meter: meter)
+                greater = try (reverse ? ka : kb).lessThan(reverse ? kb : ka, meter: meter)
+            } catch {
+                failure = error as? TemplateError ?? TemplateError("\(error)")
+                return a.offset < b.offset
+            }
+            guard let less, let greater else {
                 failure = TemplateError("'<' not supported between instances of '\(ka.typeName)' and '\(kb.typeName)'")
                 return a.offset < b.offset
             }
@@ -182,6 +204,9 @@ extension Renderer {
             throw TemplateError("map requires a filter name or attribute=")
         }
         let rest = Array(args.positional.dropFirst())
-        return .list(try items.map { try applyFilter(filterName, $0, rest, args.keyword) })
+        return .list(try items.map { item in
+            try tick()
+            return try applyFilter(filterName, item, rest, args.keyword)
+        })
     }
 }

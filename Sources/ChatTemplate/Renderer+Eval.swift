@@ -100,17 +100,17 @@ extension Renderer {
 
     func compare(_ op: String, _ left: Value, _ right: Value) throws -> Bool {
         switch op {
-        case "==": return left.equals(right)
-        case "!=": return !left.equals(right)
-        case "in": return try right.contains(left)
-        case "notin": return !(try right.contains(left))
+        case "==": return try left.equals(right, meter: meter)
+        case "!=": return !(try left.equals(right, meter: meter))
+        case "in": return try right.contains(left, meter: meter)
+        case "notin": return !(try right.contains(left, meter: meter))
         default:
             let ordered: Bool?
             switch op {
-            case "<": ordered = left.lessThan(right)
-            case ">": ordered = right.lessThan(left)
-            case "<=": ordered = right.lessThan(left).map { !$0 }
-            default: ordered = left.lessThan(right).map { !$0 }
+            case "<": ordered = try left.lessThan(right, meter: meter)
+            case ">": ordered = try right.lessThan(left, meter: meter)
+            case "<=": ordered = try right.lessThan(left, meter: meter).map { !$0 }
+            default: ordered = try left.lessThan(right, meter: meter).map { !$0 }
             }
             guard let ordered else {
                 throw TemplateError(

@@ -6,7 +6,8 @@
 /// constructor that adds a level (list/tuple/dict literals, `namespace()`,
 /// `dict()`, `batch`, namespace attributes) checks what it wraps, so no value
 /// ever nests deeper than `maxNesting` (plus what one expression can add), and
-/// no namespace can contain itself.
+/// no namespace can contain itself. A bound method (`[x].copy`) holds its
+/// receiver, so it counts as a level and is walked like a container.
 extension Renderer {
     static let maxNesting = 512
 
@@ -17,6 +18,7 @@ extension Renderer {
     }
 
     private func measure(_ value: Value, level: Int, forbidden: NamespaceBox?) throws {
+        try meter.add()
         switch value {
         case .list(let items), .tuple(let items):
             try enterLevel(level)
@@ -32,6 +34,9 @@ extension Renderer {
             for key in box.attributes.keys {
                 if let item = box.attributes[key] { try measure(item, level: level + 1, forbidden: forbidden) }
             }
+        case .callable(.method(let receiver, _)):
+            try enterLevel(level)
+            try measure(receiver, level: level + 1, forbidden: forbidden)
         default:
             return
         }

@@ -33,13 +33,13 @@ extension Renderer {
             default: return false
             }
         case "callable": if case .callable = value { return true } else { return false }
-        case "equalto", "eq", "==": return value.equals(try other())
-        case "ne", "!=": return !value.equals(try other())
+        case "equalto", "eq", "==": return try value.equals(try other(), meter: meter)
+        case "ne", "!=": return !(try value.equals(try other(), meter: meter))
         case "lt", "lessthan", "<": return try compare("<", value, try other())
         case "gt", "greaterthan", ">": return try compare(">", value, try other())
         case "le", "<=": return try compare("<=", value, try other())
         case "ge", ">=": return try compare(">=", value, try other())
-        case "in": return try other().contains(value)
+        case "in": return try other().contains(value, meter: meter)
         case "sameas":
             let o = try other()
             switch (value, o) {

@@ -3,8 +3,8 @@
 /// Scoping follows jinja2: each `for` iteration and each macro call gets a
 /// fresh frame, so `set` inside them does not leak out (use `namespace()`).
 /// Limits keep hostile templates from hanging or exhausting memory: a step
-/// budget, an output cap, a cap on any single string/list built, and a bound
-/// on evaluation depth (macro recursion included).
+/// budget, a wall-clock deadline, an output cap, a cap on any single
+/// string/list built, and a bound on evaluation depth (macro recursion included).
 final class Renderer {
     struct Limits {
         var maxOutputBytes = 8 << 20
@@ -12,6 +12,8 @@ final class Renderer {
         var maxDepth = 400
         var maxMacroDepth = 64
         var maxCollection = 1 << 22
+        /// Wall-clock bound on a whole render, in seconds.
+        var maxSeconds = 2.0
     }
 
     enum Flow { case normal, breakLoop, continueLoop }
@@ -23,9 +25,12 @@ final class Renderer {
     var steps = 0
     var depth = 0
     var macroDepth = 0
+    /// The render's deadline, shared with the inner loops that poll it.
+    let meter: WorkMeter
 
     init(context: [String: Value], limits: Limits = Limits()) {
         self.limits = limits
+        self.meter = WorkMeter(seconds: limits.maxSeconds)
         self.scopes = [context, [:]]
     }
 
@@ -38,6 +43,7 @@ final class Renderer {
     func tick() throws {
         steps += 1
         if steps > limits.maxSteps { throw TemplateError("template exceeded its step budget") }
+        try meter.check()
     }
 
     func enter() throws {
@@ -89,7 +95,7 @@ final class Renderer {
         case .text(let text):
             try emit(text)
         case .output(let expr):
-            try emit(PythonFormat.str(try eval(expr)))
+            try emit(try PythonFormat.str(try eval(expr)))
         case .ifChain(let branches, let otherwise):
             for (condition, body) in branches where try eval(condition).isTruthy {
                 return try run(body)
@@ -111,7 +117,7 @@ final class Renderer {
             let callerValue = Value.callable(.macro(caller, scopeDepth: scopes.count))
             var (positional, keyword) = try evalArguments(args)
             keyword.append(("caller", callerValue))
-            try emit(PythonFormat.str(try call(callee, positional, keyword)))
+            try emit(try PythonFormat.str(try call(callee, positional, keyword)))
         case .filterBlock(let filters, let body):
             let (text, flow) = try capture { try run(body) }
             var value = Value.string(text)
@@ -119,7 +125,7 @@ final class Renderer {
                 let (positional, keyword) = try evalArguments(args)
                 value = try applyFilter(name, value, positional, keyword)
             }
-            try emit(PythonFormat.str(value))
+            try emit(try PythonFormat.str(value))
             return flow
         case .breakLoop:
             return .breakLoop

@@ -10,34 +10,43 @@ enum StringOps {
     }
 
     /// Index of the first occurrence of `needle` in `hay` at or after `from`.
-    static func find(_ hay: [Unicode.Scalar], _ needle: [Unicode.Scalar], from: Int = 0) -> Int? {
+    /// The naive scan is O(n·m) on hostile input, so it polls `meter`.
+    static func find(
+        _ hay: [Unicode.Scalar], _ needle: [Unicode.Scalar], from: Int = 0, meter: WorkMeter
+    ) throws -> Int? {
         guard needle.count <= hay.count else { return nil }
         if needle.isEmpty { return from <= hay.count ? from : nil }
         var i = max(from, 0)
         while i + needle.count <= hay.count {
-            if hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            if hay[i] == needle[0] {
+                try meter.add(needle.count)
+                if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            } else {
+                try meter.add()
+            }
             i += 1
         }
         return nil
     }
 
-    static func rfind(_ hay: [Unicode.Scalar], _ needle: [Unicode.Scalar]) -> Int? {
+    static func rfind(_ hay: [Unicode.Scalar], _ needle: [Unicode.Scalar], meter: WorkMeter) throws -> Int? {
         guard needle.count <= hay.count else { return nil }
         var i = hay.count - needle.count
         while i >= 0 {
+            try meter.add(needle.count)
             if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i -= 1
         }
         return nil
     }
 
-    static func count(_ hay: String, _ needle: String) -> Int {
+    static func count(_ hay: String, _ needle: String, meter: WorkMeter) throws -> Int {
         let h = scalars(hay)
         let n = scalars(needle)
         if n.isEmpty { return h.count + 1 }
         var total = 0
         var i = 0
-        while let found = find(h, n, from: i) {
+        while let found = try find(h, n, from: i, meter: meter) {
             total += 1
             i = found + n.count
         }
@@ -56,37 +65,46 @@ enum StringOps {
         return string(v[start..<end])
     }
 
-    static func replace(_ s: String, _ old: String, _ new: String, count limit: Int) -> String {
+    /// `str.replace(old, new, count)`. The result is built scalar by scalar
+    /// and refused as soon as it passes `maxScalars` (a scalar is at least one
+    /// UTF-8 byte, so this never refuses a result under a byte cap of the same size).
+    static func replace(
+        _ s: String, _ old: String, _ new: String, count limit: Int, maxScalars: Int, meter: WorkMeter
+    ) throws -> String {
         let h = scalars(s)
         let o = scalars(old)
         let n = scalars(new)
         var out: [Unicode.Scalar] = []
+        func append<C: Collection>(_ part: C) throws where C.Element == Unicode.Scalar {
+            if part.count > maxScalars - out.count { throw TemplateError("value too large") }
+            try meter.add(part.count)
+            out.append(contentsOf: part)
+        }
         var replaced = 0
         if o.isEmpty {
-            for (i, c) in h.enumerated() {
+            for c in h {
                 if limit < 0 || replaced < limit {
-                    out.append(contentsOf: n)
+                    try append(n)
                     replaced += 1
                 }
-                _ = i
-                out.append(c)
+                try append(CollectionOfOne(c))
             }
-            if limit < 0 || replaced < limit { out.append(contentsOf: n) }
+            if limit < 0 || replaced < limit { try append(n) }
             return string(out)
         }
         var i = 0
-        while limit < 0 || replaced < limit, let found = find(h, o, from: i) {
-            out.append(contentsOf: h[i..<found])
-            out.append(contentsOf: n)
+        while limit < 0 || replaced < limit, let found = try find(h, o, from: i, meter: meter) {
+            try append(h[i..<found])
+            try append(n)
             i = found + o.count
             replaced += 1
         }
-        out.append(contentsOf: h[i...])
+        try append(h[i...])
         return string(out)
     }
 
     /// `str.split(sep, maxsplit)`; nil `sep` splits on whitespace runs.
-    static func split(_ s: String, _ sep: String?, maxSplit: Int) throws -> [String] {
+    static func split(_ s: String, _ sep: String?, maxSplit: Int, meter: WorkMeter) throws -> [String] {
         let h = scalars(s)
         guard let sep else {
             var parts: [String] = []
@@ -110,7 +128,7 @@ enum StringOps {
         guard !n.isEmpty else { throw TemplateError("empty separator") }
         var parts: [String] = []
         var i = 0
-        while maxSplit < 0 || parts.count < maxSplit, let found = find(h, n, from: i) {
+        while maxSplit < 0 || parts.count < maxSplit, let found = try find(h, n, from: i, meter: meter) {
             parts.append(string(h[i..<found]))
             i = found + n.count
         }
@@ -119,11 +137,11 @@ enum StringOps {
     }
 
     /// `str.rsplit(sep, maxsplit)`.
-    static func rsplit(_ s: String, _ sep: String?, maxSplit: Int) throws -> [String] {
-        if maxSplit < 0 { return try split(s, sep, maxSplit: -1) }
+    static func rsplit(_ s: String, _ sep: String?, maxSplit: Int, meter: WorkMeter) throws -> [String] {
+        if maxSplit < 0 { return try split(s, sep, maxSplit: -1, meter: meter) }
         let reversed = string(scalars(s).reversed())
         let reversedSep = sep.map { string(scalars($0).reversed()) }
-        return try split(reversed, reversedSep, maxSplit: maxSplit).reversed().map { string(scalars($0).reversed()) }
+        return try split(reversed, reversedSep, maxSplit: maxSplit, meter: meter).reversed().map { string(scalars($0).reversed()) }
     }
 
     static func lower(_ s: String) -> String { s.lowercased() }
@@ -167,10 +185,11 @@ enum StringOps {
                 continue
             }
             previousCR = c == "\r"
-            if ["\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{2029}"].contains(c) {
+            switch c {
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{2029}":
                 lines.append(String(current))
                 current = String.UnicodeScalarView()
-            } else {
+            default:
                 current.append(c)
             }
         }
