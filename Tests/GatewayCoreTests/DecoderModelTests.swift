@@ -221,6 +221,20 @@ func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: Sour
         _ = busy
     }
 
+    @Test("when every free row holds a long history, the one next to the rows in use is given up, not the LRU one")
+    func compactAmongHistories() throws {
+        var cache = PrefixCache(rows: 8)
+        for row in 0..<8 {
+            let taken = try acquire(&cache, [Int32(100 + row), 1, 2])
+            cache.update(row: taken.row, tokens: [Int32](repeating: Int32(100 + row), count: 120))
+        }
+        for row in [7, 0, 1, 2, 3, 4, 5, 6] { cache.release(row: row) }
+        var taken: [Int] = []
+        for stream in 0..<4 { taken.append(try acquire(&cache, [9, 9, Int32(stream)]).row) }
+        #expect(taken.first == 7, "nothing in use: the least recently used")
+        #expect((taken.max() ?? 0) - (taken.min() ?? 0) == 3, "four streams in four neighbouring rows: \(taken)")
+    }
+
     @Test("among rows with nothing in common, the least recently used is taken")
     func leastRecentlyUsed() throws {
         var cache = PrefixCache(rows: 2)
