@@ -130,6 +130,29 @@ import Testing
         }
     }
 
+    @Test("a history copied to another row continues exactly as in its own row (the prefix cache's moves)")
+    func copiedRowContinuesExactly() throws {
+        let model = try Self.model()
+        let chat = try #require(try Self.reference().chats.first)
+        let prompt = chat.promptIDs
+        let cache = KVCache(rows: 3, maxLength: 256, config: model.config)
+        // The prompt but its last two tokens runs in row 0, then moves to row 2; row 0 takes other tokens.
+        let head = Array(prompt.dropLast(2))
+        _ = try model.forward(tokens: head, row: 0, past: 0, cache: cache)
+        cache.copyRow(0, to: 2, length: head.count)
+        _ = try model.forward(tokens: [5, 6, 7, 8], row: 0, past: 0, cache: cache)
+        let first = Self.argmax(try model.forward(tokens: Array(prompt.suffix(2)), row: 2, past: head.count,
+                                                  cache: cache))
+        var tokens = [first]
+        var past = prompt.count
+        while tokens.count < 8 {
+            let logits = try model.decode(tokens: [tokens[tokens.count - 1]], rows: 2..<3, pasts: [past], cache: cache)
+            tokens.append(Self.argmax(logits[0]))
+            past += 1
+        }
+        #expect(tokens == Array(chat.greedyIDs.prefix(8)), "onnxruntime-genai's greedy tokens")
+    }
+
     @Test("bad rows, lengths and empty input are errors, never traps")
     func badInputs() throws {
         let model = try Self.model()
@@ -148,7 +171,7 @@ import Testing
 
 /// `cache.acquire(prompt:)`, required to succeed.
 func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: SourceLocation = #_sourceLocation) throws
-    -> (row: Int, reused: Int)
+    -> (row: Int, reused: Int, move: PrefixCache.Move?)
 {
     let taken = cache.acquire(prompt: prompt)
     return try #require(taken, sourceLocation: sourceLocation)
@@ -207,18 +230,33 @@ func acquire(_ cache: inout PrefixCache, _ prompt: [Int32], sourceLocation: Sour
         #expect(again.reused == 100)
     }
 
-    @Test("a row holding a long history is not given up for compactness while a cheap row is free")
+    @Test("a long history next to the rows in use moves to a spare row; the request takes its place")
     func keepsLongHistories() throws {
         var cache = PrefixCache(rows: 4)
         let busy = try acquire(&cache, [1, 2, 3])
-        // Row next to the busy one holds another conversation's 200 tokens; the far row is empty.
+        // The row next to the busy one holds another conversation's 200 tokens; the far rows are empty.
         let history = try acquire(&cache, [7, 7, 7])
-        cache.update(row: history.row, tokens: [Int32](repeating: 7, count: 200))
+        #expect(history.row == busy.row + 1 && history.move == nil)
+        let conversation = [Int32](repeating: 7, count: 200)
+        cache.update(row: history.row, tokens: conversation)
         cache.release(row: history.row)
         let fresh = try acquire(&cache, [9, 9, 9])
-        #expect(fresh.row != history.row, "the 200-token history stays for its conversation")
-        #expect(cache.rows[history.row].tokens.count == 200)
-        _ = busy
+        #expect(fresh.row == history.row, "the row next to the busy one, so steps stay narrow")
+        let move = try #require(fresh.move)
+        #expect(move.from == history.row && move.length == 200 && move.to != busy.row && move.to != fresh.row)
+        #expect(cache.rows[move.to].tokens == conversation && !cache.rows[move.to].inUse)
+        // The conversation comes back and finds its history in the spare row.
+        let back = try acquire(&cache, conversation + [8, 8])
+        #expect(back.row == move.to && back.reused == 200)
+        // With no spare row the history gives way: nothing moves.
+        var full = PrefixCache(rows: 2)
+        let first = try acquire(&full, [1, 2, 3])
+        let second = try acquire(&full, [4, 5, 6])
+        full.update(row: second.row, tokens: conversation)
+        full.release(row: second.row)
+        let third = try acquire(&full, [9, 9, 9])
+        #expect(third.row == second.row && third.move == nil)
+        _ = first
     }
 
     @Test("when every free row holds a long history, the one next to the rows in use is given up, not the LRU one")

@@ -173,6 +173,31 @@ extension EngineSchedulerTests {
         #expect(idle.prefill?.id == EngineScheduler.refreshID && idle.prefill?.row == 0 && !idle.decodes)
     }
 
+    @Test("a history in the way of a compact range moves first, with its pending refresh")
+    func movesBeforeRunning() throws {
+        var scheduler = EngineScheduler(rows: 4, rowLength: 64, maxQueued: 4, idleChunk: 64, busyChunk: 64)
+        let history = [Int32](repeating: 7, count: 40)
+        _ = scheduler.submit(.init(id: 1, prompt: [1, 2, 3]))
+        _ = scheduler.submit(.init(id: 2, prompt: history))
+        _ = scheduler.nextStep()  // 1 prefills in row 0
+        scheduler.sampled(1, token: 10)
+        _ = scheduler.nextStep()  // 2 prefills in row 1
+        scheduler.sampled(2, token: 11)
+        _ = scheduler.nextStep()
+        scheduler.sampled(1, token: 12)
+        scheduler.remove(2, last: 13)  // row 1 keeps the 40-token history, with a refresh of 11, 13 pending
+        #expect(scheduler.refreshes[1] != nil)
+        _ = scheduler.submit(.init(id: 3, prompt: [9, 9, 9]))
+        let stepped = scheduler.nextStep()
+        let step = try #require(stepped)
+        #expect(step.moves == [PrefixCache.Move(from: 1, to: 2, length: 40)], "\(step.moves)")
+        #expect(step.prefill?.id == 3 && step.prefill?.row == 1, "3 takes the row next to 1's")
+        #expect(scheduler.refreshes[1] == nil && scheduler.refreshes[2]?.start == 40, "the refresh moved too")
+        #expect(scheduler.cache.rows[2].tokens == history)
+        let following = scheduler.nextStep()
+        #expect(following?.moves.isEmpty == true, "a move runs once")
+    }
+
     @Test("a waiting request goes before a refresh, and taking the row drops it")
     func requestsBeforeRefreshes() throws {
         var scheduler = EngineScheduler(rows: 1, rowLength: 32, maxQueued: 2, idleChunk: 8, busyChunk: 8)

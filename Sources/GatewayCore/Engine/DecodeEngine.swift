@@ -245,6 +245,8 @@ public final class DecodeEngine: @unchecked Sendable {
     }
 
     private func run(_ step: EngineScheduler.Step, jobs: [UInt64: Job], reused: Int) throws {
+        // Histories move to spare rows before the rows they leave are written.
+        for move in step.moves { cache.copyRow(move.from, to: move.to, length: move.length) }
         if let prefill = step.prefill {
             try model.forward(tokens: prefill.tokens, row: prefill.row, past: prefill.past, cache: cache) { logits in
                 if prefill.last, let job = jobs[prefill.id] {

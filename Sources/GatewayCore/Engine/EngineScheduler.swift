@@ -33,6 +33,8 @@ public struct EngineScheduler: Sendable {
     /// What one step runs: at most one prefill chunk (first), then one decode call over `rows`, in which `tokens[i]`
     /// and `pasts[i]` belong to row `rows.lowerBound + i` and `ids[i]` is the request decoding there (nil: a dummy).
     public struct Step: Sendable, Equatable {
+        /// Histories to copy between rows before anything else in the step runs (see `PrefixCache.Move`).
+        public var moves: [PrefixCache.Move] = []
         public var prefill: Prefill?
         public var rows: Range<Int> = 0..<0
         public var ids: [UInt64?] = []
@@ -80,6 +82,8 @@ public struct EngineScheduler: Sendable {
     private(set) var running: [UInt64: Running] = [:]
     /// Running requests in the order they got their rows (the first still prefilling goes next).
     private var admitted: [UInt64] = []
+    /// Moves decided while admitting, for the next step to carry out first.
+    private var moves: [PrefixCache.Move] = []
 
     public init(rows: Int, rowLength: Int, maxQueued: Int, idleChunk: Int = 256, busyChunk: Int = 64) {
         cache = PrefixCache(rows: rows)
@@ -154,6 +158,8 @@ public struct EngineScheduler: Sendable {
     public mutating func nextStep() -> Step? {
         admit()
         var step = Step()
+        step.moves = moves
+        moves = []
         let decoding = admitted.filter { running[$0]?.pending != nil }
         let prefilling = admitted.first { id in running[id].map { $0.cached.count < $0.prompt.count } ?? false }
         if let id = prefilling, var entry = running[id] {
@@ -206,13 +212,18 @@ public struct EngineScheduler: Sendable {
                 }
             }
         }
-        return step.prefill == nil && !step.decodes ? nil : step
+        return step.prefill == nil && !step.decodes && step.moves.isEmpty ? nil : step
     }
 
     /// Moves waiting requests into free rows, in arrival order.
     private mutating func admit() {
-        while let request = waiting.first, let (row, reused) = cache.acquire(prompt: request.prompt) {
+        while let request = waiting.first, let (row, reused, move) = cache.acquire(prompt: request.prompt) {
             waiting.removeFirst()
+            if let move {
+                // The history (and its pending refresh) now lives in the spare row.
+                moves.append(move)
+                refreshes[move.to] = refreshes.removeValue(forKey: move.from)
+            }
             refreshes[row] = nil
             let cached = Array(request.prompt.prefix(reused))
             running[request.id] = Running(row: row, prompt: request.prompt, cached: cached, reused: reused,
