@@ -90,6 +90,34 @@ struct ModelToolTemplateTests {
                     ]).status)
                 }
                 #expect(statuses == [.badRequest, .ok])
+                // Streamed, each format gives OpenAI's tool-call deltas and never the markup as content.
+                for model in served.map(\.model) {
+                    let stream = try await postJSON(client, "/v1/chat/completions", [
+                        "model": model, "messages": [["role": "user", "content": "Weather in Oslo?"]], "stream": true,
+                        "max_tokens": 60, "tool_choice": "required", "temperature": 0,
+                        "tools": [["type": "function", "function": ["name": "get_weather", "parameters": [
+                            "type": "object", "properties": ["city": ["type": "string", "maxLength": 12]],
+                            "required": ["city"], "additionalProperties": false]]]],
+                    ])
+                    let text = String(buffer: stream.body)
+                    let chunks = text.components(separatedBy: "\n\n").compactMap { frame -> [String: Any]? in
+                        guard frame.hasPrefix("data: {") else { return nil }
+                        return try? JSONSerialization.jsonObject(with: Data(frame.dropFirst(6).utf8)) as? [String: Any]
+                    }
+                    let deltas = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any] }
+                    let calls = deltas.compactMap { $0["tool_calls"] as? [[String: Any]] }.flatMap { $0 }
+                    let first = calls.filter { $0["index"] as? Int == 0 }
+                    let functions = first.compactMap { $0["function"] as? [String: Any] }
+                    #expect(functions.first?["name"] as? String == "get_weather", "\(model): \(text.prefix(600))")
+                    #expect(first.first?["id"] is String && first.first?["type"] as? String == "function")
+                    let arguments = functions.compactMap { $0["arguments"] as? String }.joined()
+                    #expect((try? JSONSerialization.jsonObject(with: Data(arguments.utf8))) is [String: Any],
+                            "\(model): \(arguments)")
+                    let content = deltas.compactMap { $0["content"] as? String }.joined()
+                    #expect(content.isEmpty, "\(model): no markup as content: \(content)")
+                    let finish = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String }
+                    #expect(finish == ["tool_calls"], "\(model)")
+                }
             }
         }
     }
