@@ -93,6 +93,8 @@ struct ModelRoutes: Sendable {
         object.engineReason = status.loaded?.engineNote
         object.kvCacheRows = status.loaded?.kvCacheRows
         object.kvCacheRowTokens = status.loaded?.kvCacheRowTokens
+        object.toolTemplate = status.loaded?.toolTemplate
+        object.toolCallFormat = status.loaded?.toolCallFormat
         object.providerPolicy = status.provider?.policy?.rawValue
         object.providerPolicyNote = status.provider?.policyNote
         object.residentBytes = status.residentBytes

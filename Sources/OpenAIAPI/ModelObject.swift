@@ -40,6 +40,10 @@ public struct ModelObject: Codable, Sendable, Equatable {
     public var providerPolicy: String?
     public var providerPolicyNote: String?
     public var kvCacheRowTokens: Int?
+    /// Extension (loaded chat models): who renders tools (`model_template`: the model's own chat template;
+    /// `default_block`: the gateway's tools block) and the call format the model is held to.
+    public var toolTemplate: String?
+    public var toolCallFormat: String?
 
     public init(id: String, created: Int, ownedBy: String = "ai-gateway", kind: String? = nil,
                 provider: String? = nil, providerSkipped: [ProviderSkip]? = nil) {
@@ -68,6 +72,8 @@ public struct ModelObject: Codable, Sendable, Equatable {
         case kvCacheRowTokens = "kv_cache_row_tokens"
         case providerPolicy = "provider_policy"
         case providerPolicyNote = "provider_policy_note"
+        case toolTemplate = "tool_template"
+        case toolCallFormat = "tool_call_format"
     }
 }
 

@@ -94,6 +94,8 @@ struct ChatRouteTests {
             #expect(listed["engine"] as? String == "ai-gateway")
             #expect(listed["kv_cache_rows"] as? Int == 8 && listed["kv_cache_row_tokens"] as? Int == 2048)
             #expect(listed["context_length"] as? Int == 2048)
+            #expect(listed["tool_template"] as? String == "default_block", "SmolLM2's template ignores tools")
+            #expect(listed["tool_call_format"] as? String == "tool_call_tags")
         }
     }
 

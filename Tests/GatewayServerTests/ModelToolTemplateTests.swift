@@ -78,6 +78,11 @@ struct ModelToolTemplateTests {
                         try await Self.check(item, model: entry.model, client: client)
                     }
                 }
+                // /v1/models says who renders tools and in which format.
+                let list = try jsonObject(try await client.execute(uri: "/v1/models", method: .get).body)
+                let models = (list["data"] as? [[String: Any]] ?? []).filter { served.map(\.model).contains($0["id"] as? String ?? "") }
+                #expect(Set(models.compactMap { $0["tool_template"] as? String }) == ["model_template"], "\(models)")
+                #expect(Set(models.compactMap { $0["tool_call_format"] as? String }) == ["tool_call_tags", "json_object"])
                 // A newline is in the <tool_call> markup, not in Llama's bare object: refused for one model only.
                 var statuses: [HTTPResponse.Status] = []
                 for model in served.map(\.model) {

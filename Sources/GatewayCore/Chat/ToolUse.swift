@@ -101,6 +101,9 @@ public struct ToolCallFormat: Sendable, Equatable {
     /// Whether several calls may follow one another in a turn.
     public var allowsParallel = true
 
+    /// The table entry's name, as `/v1/models` shows it: `tool_call_tags` or `json_object`.
+    public var name: String { open.isEmpty ? "json_object" : "tool_call_tags" }
+
     public static let toolCallTags = ToolCallFormat(
         open: "<tool_call>\n", close: "\n</tool_call>", separator: "\n", resultOpen: "<tool_response>\n",
         resultClose: "\n</tool_response>")

@@ -308,7 +308,9 @@ public final class ModelManager: Sendable {
                                                 residentBytes: resident, engine: chat?.engineName,
                                                 engineNote: chat?.engineNote, contextLength: chat?.contextLength,
                                                 kvCacheRows: chat?.decoder?.rows,
-                                                kvCacheRowTokens: chat?.decoder?.rowLength))
+                                                kvCacheRowTokens: chat?.decoder?.rowLength,
+                                                toolTemplate: chat.map { $0.ownTemplate == nil ? "default_block" : "model_template" },
+                                                toolCallFormat: chat.map { ($0.ownTemplate?.format ?? .toolCallTags).name }))
                 let (actions, lateForShutdown) = state.withLock { state -> ([ModelLifecycle.Action], Bool) in
                     // A load that ends after shutdown began is released at once (its waiters were failed).
                     guard !state.shuttingDown else { return ([], true) }

@@ -16,10 +16,14 @@ public struct LoadedModelInfo: Sendable, Equatable {
     /// A chat model's KV cache: rows (requests at once) × tokens per row.
     public let kvCacheRows: Int?
     public let kvCacheRowTokens: Int?
+    /// A chat model's tools: who renders them (`model_template` or `default_block`) and the call format it writes.
+    public let toolTemplate: String?
+    public let toolCallFormat: String?
 
     public init(id: String, kind: ModelKind, provider: ProviderSelection, residentBytes: Int = 0,
                 engine: String? = nil, engineNote: String? = nil, contextLength: Int? = nil,
-                kvCacheRows: Int? = nil, kvCacheRowTokens: Int? = nil) {
+                kvCacheRows: Int? = nil, kvCacheRowTokens: Int? = nil, toolTemplate: String? = nil,
+                toolCallFormat: String? = nil) {
         self.id = id
         self.kind = kind
         self.provider = provider
@@ -29,6 +33,8 @@ public struct LoadedModelInfo: Sendable, Equatable {
         self.contextLength = contextLength
         self.kvCacheRows = kvCacheRows
         self.kvCacheRowTokens = kvCacheRowTokens
+        self.toolTemplate = toolTemplate
+        self.toolCallFormat = toolCallFormat
     }
 }
 
