@@ -14,6 +14,13 @@ struct ModelToolTemplateTests {
     static let fixtures = TestEnvironment.root.appendingPathComponent("Tests/GatewayServerTests/Fixtures")
     static let templates = TestEnvironment.root.appendingPathComponent("Tests/ChatTemplateTests/Fixtures/templates")
 
+    /// One function with a short bounded argument, for the requests the test writes itself.
+    static var weatherTools: [[String: Any]] {
+        [["type": "function", "function": ["name": "get_weather", "parameters": [
+            "type": "object", "properties": ["city": ["type": "string", "maxLength": 12]],
+            "required": ["city"], "additionalProperties": false]]]]
+    }
+
     struct Case: Sendable {
         let name: String
         /// The request body exactly as the oracle rendered it (key order matters to `tojson`).
@@ -89,9 +96,7 @@ struct ModelToolTemplateTests {
                     statuses.append(try await postJSON(client, "/v1/chat/completions", [
                         "model": model, "messages": [["role": "user", "content": "Weather in Oslo?"]], "stop": ["\n"],
                         "max_tokens": 40, "tool_choice": "required",
-                        "tools": [["type": "function", "function": ["name": "get_weather", "parameters": [
-                            "type": "object", "properties": ["city": ["type": "string", "maxLength": 12]],
-                            "required": ["city"], "additionalProperties": false]]]],
+                        "tools": Self.weatherTools,
                     ]).status)
                 }
                 #expect(statuses == [.badRequest, .ok])
@@ -100,9 +105,7 @@ struct ModelToolTemplateTests {
                     let stream = try await postJSON(client, "/v1/chat/completions", [
                         "model": model, "messages": [["role": "user", "content": "Weather in Oslo?"]], "stream": true,
                         "max_tokens": 60, "tool_choice": "required", "temperature": 0,
-                        "tools": [["type": "function", "function": ["name": "get_weather", "parameters": [
-                            "type": "object", "properties": ["city": ["type": "string", "maxLength": 12]],
-                            "required": ["city"], "additionalProperties": false]]]],
+                        "tools": Self.weatherTools,
                     ])
                     let text = String(buffer: stream.body)
                     let chunks = text.components(separatedBy: "\n\n").compactMap { frame -> [String: Any]? in
